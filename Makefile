@@ -1,0 +1,83 @@
+# gamesock Makefile. Run `make` (or `make help`) to list the targets.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# System packages that tests and the demo need (Debian/Ubuntu names).
+# gcc and libc6-dev are needed by `go test -race` (cgo).
+APT_PACKAGES := chromium gcc libc6-dev
+
+BENCH     ?= .
+BENCHTIME ?= 1s
+FUZZTIME  ?= 20s
+ECHO_ADDR ?= 127.0.0.1:9001
+
+.PHONY: help deps tools fmt-check vet lint test bench echo demo fuzz clean
+
+help: ## List the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
+
+deps: ## Install the system packages (apt-get) and Go modules needed by tests and the demo
+	@missing=""; \
+	for pkg in $(APT_PACKAGES); do \
+		if ! dpkg-query -W -f='$${Status}' "$$pkg" 2>/dev/null | grep -q 'install ok installed'; then \
+			missing="$$missing $$pkg"; \
+		fi; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if ! command -v apt-get >/dev/null; then \
+			echo "make deps: no apt-get here; install these by hand:$$missing" >&2; \
+			exit 1; \
+		fi; \
+		sudo=""; \
+		if [ "$$(id -u)" -ne 0 ]; then sudo="sudo"; fi; \
+		echo "make deps: installing$$missing"; \
+		$$sudo apt-get update; \
+		$$sudo env DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y --no-install-recommends $$missing; \
+	fi
+	go mod download
+
+tools: ## List the Go tools declared in go.mod (add one with `go get -tool`, run it with `go tool NAME`)
+	go list tool
+
+fmt-check: ## Fail, listing the files, if any Go file is not gofmt-formatted
+	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -exec gofmt -l {} +); \
+	if [ -n "$$files" ]; then \
+		echo "these files need gofmt:"; \
+		echo "$$files"; \
+		exit 1; \
+	fi
+
+vet: ## Run go vet
+	go vet ./...
+
+lint: fmt-check vet ## Run fmt-check, vet and staticcheck
+	go tool staticcheck ./...
+
+test: deps lint ## Run lint, then all tests with the race detector (the browser test must not skip)
+	GAMESOCK_REQUIRE_BROWSER=1 go test -race -count=1 -timeout 10m ./...
+
+bench: ## Run the SDK benchmarks (BENCH=regex, BENCHTIME=1s|100x)
+	go test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./sdk/...
+
+echo: ## Start the SDK's echo server on ECHO_ADDR (default 127.0.0.1:9001)
+	go run ./sdk/examples/echo -addr $(ECHO_ADDR)
+
+demo: ## Run the demo game (not built yet)
+	@echo "The demo game is not built yet. 'make echo' starts the SDK's echo server."
+
+fuzz: ## Run each Fuzz target in ./sdk/... for FUZZTIME (default 20s) each
+	@for pkg in $$(go list ./sdk/...); do \
+		list=$$(go test -list '^Fuzz' "$$pkg"); \
+		for target in $$(echo "$$list" | grep '^Fuzz' || true); do \
+			echo "== $$pkg $$target"; \
+			go test -run '^$$' -fuzz "^$${target}\$$" -fuzztime $(FUZZTIME) "$$pkg"; \
+		done; \
+	done
+
+clean: ## Remove build outputs, coverage files and the test cache
+	rm -rf bin/ dist/ coverage.* *.out *.prof
+	go clean -testcache
