@@ -1,6 +1,6 @@
 module github.com/gamesock/gamesock
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/gobwas/httphead v0.1.0
