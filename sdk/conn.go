@@ -469,8 +469,19 @@ func (c *conn) writeMessage(ctx context.Context, op frame.Op, rsv byte, fin bool
 		return c.opError("send")
 	}
 	if ctx.Done() != nil {
-		stop := context.AfterFunc(ctx, func() { _ = c.nc.SetWriteDeadline(aLongTimeAgo) })
-		defer stop()
+		fired := make(chan struct{})
+		stop := context.AfterFunc(ctx, func() {
+			_ = c.nc.SetWriteDeadline(aLongTimeAgo)
+			close(fired)
+		})
+		defer func() {
+			if !stop() {
+				// The deadline was moved to the past behind our back, maybe
+				// after the write succeeded: make the next send set it again.
+				<-fired
+				c.wdeadline = time.Time{}
+			}
+		}()
 	}
 	c.setWriteDeadline(deadline)
 	h := frame.Header{Fin: fin, Rsv: rsv, Op: op, Length: int64(len(p))}
