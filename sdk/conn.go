@@ -238,7 +238,7 @@ func (c *conn) readFrames() *Error {
 				}
 			}
 		}
-		if c.kind != kindStream && msgLen+h.Length > int64(c.ctl.MaxMessageSize) {
+		if (c.kind != kindStream || compressed) && msgLen+h.Length > int64(c.ctl.MaxMessageSize) {
 			return c.violation(CloseMessageTooBig, "message exceeds %d bytes", c.ctl.MaxMessageSize)
 		}
 		if c.kind == kindMessage || compressed {

@@ -74,8 +74,9 @@ type Control struct {
 	// MaxMessageSize bounds a received message, counted across all its
 	// fragments (after decompression). A larger message closes the socket
 	// with 1009. Default 16 MiB; UWP's default is unbounded, which no server
-	// facing the Internet can afford. It does not apply to StreamWebSocket,
-	// which never holds a whole message.
+	// facing the Internet can afford. A StreamWebSocket, which never holds a
+	// whole message, applies it only to compressed messages, which it must
+	// inflate whole.
 	MaxMessageSize int
 
 	// SupportedProtocols lists the subprotocols this end speaks, in order of
