@@ -688,13 +688,3 @@ func (c *conn) close(code CloseCode, reason string) {
 		<-c.dispDone
 	}
 }
-
-// ended reports whether the read loop has exited.
-func (c *conn) ended() bool {
-	select {
-	case <-c.readDone:
-		return true
-	default:
-		return false
-	}
-}
