@@ -86,7 +86,7 @@ type SocketSslErrorSeverity int
 const (
 	SeverityNone      SocketSslErrorSeverity = 0 // no problem
 	SeverityIgnorable SocketSslErrorSeverity = 1 // only problems that were ignored
-	SeverityFatal     SocketSslErrorSeverity = 2 // a problem that fails the connection
+	SeverityFatal     SocketSslErrorSeverity = 2 // a problem that fails the connection unless ServerCustomValidation accepts it
 )
 
 func (s SocketSslErrorSeverity) String() string {
