@@ -45,6 +45,9 @@ func (s *socket) mustBeNew(what string) {
 func (s *socket) begin(ctx context.Context, op, peer string) (context.Context, context.CancelFunc, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ended {
+		return nil, nil, &Error{Op: op, URL: peer, Status: StatusOperationCanceled, Err: ErrClosed}
+	}
 	if s.started {
 		return nil, nil, &Error{Op: op, URL: peer, Status: StatusUnknown, Err: ErrAlreadyStarted}
 	}
