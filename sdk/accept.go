@@ -138,6 +138,40 @@ func upgradeHTTP(w http.ResponseWriter, r *http.Request, ctl *Control) (*handsha
 	return hs, nil
 }
 
+// maxHandshakeBytes bounds what either end reads of the other's handshake
+// (request or response line and headers). gobwas/ws does not bound a header
+// line, so without it a peer could make us buffer without end until the
+// connect timeout.
+const maxHandshakeBytes = 64 << 10
+
+// errHandshakeTooLarge is the cause of a handshake over maxHandshakeBytes.
+var errHandshakeTooLarge = fmt.Errorf("handshake larger than %d bytes", maxHandshakeBytes)
+
+// handshakeConn bounds the bytes read during a handshake and counts those
+// written, to tell whether the upgrader answered the request.
+type handshakeConn struct {
+	net.Conn
+	read, written int
+}
+
+func (h *handshakeConn) Read(p []byte) (int, error) {
+	if h.read >= maxHandshakeBytes {
+		return 0, errHandshakeTooLarge
+	}
+	if rest := maxHandshakeBytes - h.read; len(p) > rest {
+		p = p[:rest]
+	}
+	n, err := h.Conn.Read(p)
+	h.read += n
+	return n, err
+}
+
+func (h *handshakeConn) Write(p []byte) (int, error) {
+	n, err := h.Conn.Write(p)
+	h.written += n
+	return n, err
+}
+
 func addrOf(s string) net.Addr {
 	if ap, err := net.ResolveTCPAddr("tcp", s); err == nil {
 		return ap
@@ -149,6 +183,10 @@ func addrOf(s string) net.Addr {
 // zero-copy upgrader.
 func upgradeConn(ctx context.Context, nc net.Conn, ctl *Control) (hs *handshake, err error) {
 	peer := nc.RemoteAddr().String()
+	// cancel must run after the error is classified below, or ctx.Err()
+	// would always read Canceled.
+	ctx, cancel := context.WithTimeout(ctx, ctl.ConnectTimeout)
+	defer cancel()
 	defer func() {
 		if err != nil {
 			nc.Close()
@@ -161,8 +199,6 @@ func upgradeConn(ctx context.Context, nc net.Conn, ctl *Control) (hs *handshake,
 			}
 		}
 	}()
-	ctx, cancel := context.WithTimeout(ctx, ctl.ConnectTimeout)
-	defer cancel()
 	d, _ := ctx.Deadline()
 	_ = nc.SetDeadline(d)
 	stop := context.AfterFunc(ctx, func() { _ = nc.SetDeadline(aLongTimeAgo) })
@@ -228,13 +264,25 @@ func upgradeConn(ctx context.Context, nc net.Conn, ctl *Control) (hs *handshake,
 		ext = &wsflate.Extension{Parameters: wsflate.DefaultParameters}
 		u.Negotiate = func(o httphead.Option) (httphead.Option, error) { return ext.Negotiate(o) }
 	}
-	res, err := u.Upgrade(conn)
+	hc := &handshakeConn{Conn: conn}
+	res, err := u.Upgrade(hc)
+	if errors.Is(err, errHandshakeTooLarge) {
+		err = ws.RejectConnectionError(ws.RejectionStatus(http.StatusRequestHeaderFieldsTooLarge),
+			ws.RejectionReason(errHandshakeTooLarge.Error()))
+	}
 	if err != nil {
 		var rej *ws.ConnectionRejectedError
 		if errors.As(err, &rej) {
 			st := rej.StatusCode()
 			if st == 0 {
 				st = http.StatusBadRequest
+			}
+			if hc.written == 0 {
+				// gobwas/ws leaves a malformed request line unanswered;
+				// RFC 6455 section 4.2.1 asks for an HTTP error.
+				body := rej.Error()
+				_, _ = fmt.Fprintf(conn, "HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\nContent-Length: %d\r\nConnection: close\r\n\r\n%s",
+					st, http.StatusText(st), len(body), body)
 			}
 			return nil, &Error{Op: "accept", URL: peer, Status: WebErrorStatus(st), Err: err}
 		}

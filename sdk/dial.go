@@ -197,14 +197,14 @@ func clientHandshake(ctx context.Context, nc net.Conn, u *url.URL, host string, 
 	if ctl.Compression {
 		d.Extensions = []httphead.Option{wsflate.DefaultParameters.Option()}
 	}
-	br, res, err := d.Upgrade(conn, u)
+	br, res, err := d.Upgrade(&handshakeConn{Conn: conn}, u)
 	if err != nil {
 		var se ws.StatusError
 		switch {
 		case errors.As(err, &se):
 			return nil, &Error{Op: "connect", URL: u.String(), Status: WebErrorStatus(se),
 				Err: fmt.Errorf("server answered the upgrade with HTTP %d", int(se))}
-		case isHandshakeError(err):
+		case isHandshakeError(err), errors.Is(err, errHandshakeTooLarge):
 			return nil, &Error{Op: "connect", URL: u.String(), Status: StatusErrorHTTPInvalidServerResponse, Err: err}
 		}
 		return nil, err
