@@ -313,9 +313,16 @@ func (c *rawClient) readResponse(t *testing.T) *http.Response {
 // readFrame reads one frame from the server.
 func (c *rawClient) readFrame(t *testing.T) ws.Frame {
 	t.Helper()
-	f, err := ws.ReadFrame(c.br)
+	h, err := ws.ReadHeader(c.br)
 	if err != nil {
-		t.Fatalf("reading a frame from the server: %v", err)
+		t.Fatalf("reading a frame header from the server: %v", err)
+	}
+	if h.Length > 1<<20 {
+		t.Fatalf("server announced a %d-byte frame", h.Length)
+	}
+	f := ws.Frame{Header: h, Payload: make([]byte, h.Length)}
+	if _, err := io.ReadFull(c.br, f.Payload); err != nil {
+		t.Fatalf("reading a frame payload from the server: %v", err)
 	}
 	if f.Header.Masked {
 		t.Fatalf("server sent a masked frame")
@@ -335,6 +342,8 @@ func (c *rawClient) readClose(t *testing.T) (sdk.CloseCode, string) {
 		if len(f.Payload) < 2 {
 			t.Fatalf("close frame without a code: % x", f.Payload)
 		}
+		// Answer as RFC 6455 asks, which ends the server's closing handshake.
+		c.write(t, maskedFrame(true, 0, frame.OpClose, f.Payload))
 		return sdk.CloseCode(binary.BigEndian.Uint16(f.Payload)), string(f.Payload[2:])
 	}
 	t.Fatal("no close frame among 64 frames")

@@ -76,18 +76,19 @@ type conn struct {
 	// Receive side, owned by the read loop.
 	in       chan inbound
 	framesIn atomic.Uint64
-	inMsg    bool // a message has started and not ended
-	rdl      bool // a receive deadline is set on nc
+	inMsg    bool  // a message has started and not ended
+	unread   int64 // payload bytes of the current frame not yet read
+	rdl      bool  // a receive deadline is set on nc
 
 	// Life cycle.
-	closing     chan struct{} // closed when a local Close starts
-	closeOnce   sync.Once
-	closeSent   atomic.Bool
-	failure     atomic.Pointer[Error] // why the socket ended; first one wins
-	readDone    chan struct{}
-	kaDone      chan struct{} // closed when the keepalive goroutine exits
-	dispDone    chan struct{} // closed when the event goroutine exits
-	dispatchGID atomic.Uint64
+	closing   chan struct{} // closed when a local Close starts
+	closeOnce sync.Once
+	closeSent atomic.Bool
+	failure   atomic.Pointer[Error] // why the socket ended; first one wins
+	readDone  chan struct{}
+	kaDone    chan struct{} // closed when the keepalive goroutine exits
+	readGID   atomic.Uint64 // the read goroutine's id, which runs the handlers
+	ev        events
 }
 
 // pendingPong is the payload of the latest ping, waiting to be answered by
@@ -112,7 +113,6 @@ func newConn(nc net.Conn, br *bufio.Reader, client bool, k kind, ctl Control, pe
 		closing:  make(chan struct{}),
 		readDone: make(chan struct{}),
 		kaDone:   make(chan struct{}),
-		dispDone: make(chan struct{}),
 	}
 	c.info.LocalAddress = nc.LocalAddr()
 	c.info.RemoteAddress = nc.RemoteAddr()
@@ -176,15 +176,24 @@ func (c *conn) violation(code CloseCode, format string, args ...any) *Error {
 // ---- read side ----
 
 func (c *conn) readLoop() {
+	c.readGID.Store(goid.Current())
 	err := c.readFrames()
 	f := c.fail(err)
 	var ce *CloseError
 	if errors.As(f.Err, &ce) && !ce.Remote && ce.Code != CloseAbnormal {
 		// Our side found a violation (or the user closed): say so to the peer.
 		c.writeClose(ce.Code, ce.Reason)
+		select {
+		case <-c.closing:
+		default:
+			c.drain()
+		}
 	}
 	c.nc.Close()
 	close(c.in)
+	if c.ev.closed != nil {
+		c.ev.closed(closedEvent(f))
+	}
 	close(c.readDone)
 }
 
@@ -216,6 +225,11 @@ func (c *conn) readFrames() *Error {
 			}
 			if e := c.readControl(h); e != nil {
 				return e
+			}
+			if !c.inMsg && c.rdl && !c.closeSent.Load() {
+				// A control frame between messages has arrived whole.
+				c.rdl = false
+				_ = c.nc.SetReadDeadline(time.Time{})
 			}
 			continue
 		}
@@ -310,19 +324,50 @@ func (c *conn) readFrames() *Error {
 	}
 }
 
+// drain runs after a violation, once our close frame is sent: it signals the
+// end of our stream and skips what the peer still sends until its close
+// frame, its end of stream, CloseTimeout or 1 MiB, whichever comes first.
+// Closing a TCP socket with unread data makes the kernel send a reset, which
+// can destroy our close frame before the peer reads it.
+func (c *conn) drain() {
+	if cw, ok := c.nc.(interface{ CloseWrite() error }); ok {
+		_ = cw.CloseWrite()
+	}
+	c.rdl = true
+	_ = c.nc.SetReadDeadline(time.Now().Add(c.ctl.CloseTimeout))
+	const budget = 1 << 20
+	// First the rest of the frame the violation was found in.
+	skipped, err := c.br.Discard(int(min(max(c.unread, 0), budget)))
+	if err != nil {
+		return
+	}
+	for int64(skipped) < budget {
+		h, e := c.readHeader()
+		if e != nil || h.Op == frame.OpClose {
+			return
+		}
+		n, err := c.br.Discard(int(min(h.Length, budget-int64(skipped))))
+		skipped += n + 2
+		if err != nil {
+			return
+		}
+	}
+}
+
 // endMessage marks the end of a message: the receive timeout stops.
 func (c *conn) endMessage() {
 	c.inMsg = false
-	if c.rdl {
+	if c.rdl && !c.closeSent.Load() {
 		c.rdl = false
 		_ = c.nc.SetReadDeadline(time.Time{})
 	}
 }
 
 // fill makes sure n bytes are buffered, arming the receive timeout first if
-// the read would block inside a message.
+// the read would block inside a message or a frame (a frame has started once
+// any of its bytes is buffered).
 func (c *conn) fill(n int) ([]byte, error) {
-	if c.br.Buffered() < n && c.inMsg && !c.rdl {
+	if c.br.Buffered() < n && (c.inMsg || c.br.Buffered() > 0) && !c.rdl {
 		c.rdl = true
 		_ = c.nc.SetReadDeadline(time.Now().Add(c.ctl.ReceiveTimeout))
 	}
@@ -330,6 +375,11 @@ func (c *conn) fill(n int) ([]byte, error) {
 }
 
 func (c *conn) readHeader() (frame.Header, *Error) {
+	// Wait for the first byte without a deadline (the connection may be
+	// idle), then for the rest of the header with one.
+	if _, err := c.fill(1); err != nil {
+		return frame.Header{}, c.readErr(err)
+	}
 	b, err := c.fill(2)
 	if err != nil {
 		return frame.Header{}, c.readErr(err)
@@ -340,6 +390,7 @@ func (c *conn) readHeader() (frame.Header, *Error) {
 	}
 	h, _, perr := frame.Parse(b)
 	_, _ = c.br.Discard(n)
+	c.unread = h.Length
 	if perr != nil {
 		return h, c.violation(CloseProtocolError, "%v", perr)
 	}
@@ -363,7 +414,7 @@ func (c *conn) readPayloadAt(p []byte, h frame.Header, pos int64) *Error {
 	if len(p) == 0 {
 		return nil
 	}
-	if c.br.Buffered() < len(p) && c.inMsg && !c.rdl {
+	if c.br.Buffered() < len(p) && !c.rdl {
 		c.rdl = true
 		_ = c.nc.SetReadDeadline(time.Now().Add(c.ctl.ReceiveTimeout))
 	}
@@ -373,6 +424,7 @@ func (c *conn) readPayloadAt(p []byte, h frame.Header, pos int64) *Error {
 		}
 		return c.ioError("receive", err)
 	}
+	c.unread -= int64(len(p))
 	if h.Masked {
 		frame.Cipher(p, h.Mask, pos)
 	}
@@ -422,6 +474,24 @@ func (c *conn) deliver(in inbound, n int) {
 	c.st.bytesIn.Add(uint64(n))
 	if in.complete || c.kind == kindStream {
 		c.st.msgsIn.Add(1)
+	}
+	// Non-blocking checks first: on this per-message path they are much
+	// cheaper than the select that waits.
+	select {
+	case <-c.closing:
+		bufpool.Put(in.buf)
+		return
+	default:
+	}
+	if h := c.ev.message; h != nil {
+		h(Message{Type: in.typ, Data: in.data(), IsMessageComplete: in.complete})
+		bufpool.Put(in.buf)
+		return
+	}
+	select {
+	case c.in <- in:
+		return
+	default:
 	}
 	select {
 	case c.in <- in:
@@ -663,28 +733,37 @@ func (c *conn) keepalive() {
 // ---- closing ----
 
 // close runs the closing handshake once and waits for the socket's
-// goroutines, except the event goroutine when called from it.
+// goroutines. Called from a handler, which runs on the read goroutine, it
+// starts the handshake and returns: the read goroutine finishes it once the
+// handler returns, within CloseTimeout.
 func (c *conn) close(code CloseCode, reason string) {
+	onReader := c.readGID.Load() == goid.Current()
 	c.closeOnce.Do(func() {
 		close(c.closing)
 		select {
 		case <-c.readDone:
+			return
 		default:
-			c.fail(&Error{Op: "receive", URL: c.peer, Status: StatusDisconnected,
-				Err: &CloseError{Code: code, Reason: reason}})
-			c.writeClose(code, reason)
-			t := time.NewTimer(c.ctl.CloseTimeout)
-			select {
-			case <-c.readDone:
-			case <-t.C:
-				c.nc.Close()
-			}
-			t.Stop()
 		}
+		c.fail(&Error{Op: "receive", URL: c.peer, Status: StatusDisconnected,
+			Err: &CloseError{Code: code, Reason: reason}})
+		c.writeClose(code, reason)
+		if onReader {
+			_ = c.nc.SetReadDeadline(time.Now().Add(c.ctl.CloseTimeout))
+			c.rdl = true
+			return
+		}
+		t := time.NewTimer(c.ctl.CloseTimeout)
+		select {
+		case <-c.readDone:
+		case <-t.C:
+			c.nc.Close()
+		}
+		t.Stop()
 	})
+	if onReader {
+		return
+	}
 	<-c.readDone
 	<-c.kaDone
-	if id := c.dispatchGID.Load(); id == 0 || id != goid.Current() {
-		<-c.dispDone
-	}
 }

@@ -375,34 +375,47 @@ func TestSendToAPeerThatNeverReads(t *testing.T) {
 // ---- receive ----
 
 func TestReceiveTimeoutInsideAMessage(t *testing.T) {
-	url, conns := rawWebSocketPeer(t)
-	c := sdk.NewMessageWebSocket()
-	c.Control.ReceiveTimeout = shortTimeout
-	closed := make(chan sdk.ClosedEvent, 1)
-	c.OnClosed(func(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) { closed <- e })
-	if err := c.Connect(context.Background(), url); err != nil {
-		t.Fatal(err)
+	data := unmaskedFrame(true, frame.OpBinary, make([]byte, 100))
+	ping := unmaskedFrame(true, frame.OpPing, []byte("are you there"))
+	tests := []struct {
+		name string
+		sent []byte // what the peer sends before it stalls
+	}{
+		{"payload cut in half", data[:len(data)-50]},
+		{"header cut after its first byte", data[:1]},
+		{"ping cut inside its payload", ping[:4]},
+		{"second fragment never comes", unmaskedFrame(false, frame.OpBinary, []byte("first half"))},
 	}
-	defer c.Close()
-	peer := nextConn(t, conns)
-	// A binary frame announcing 100 bytes, with only 50 of them.
-	whole := unmaskedFrame(true, frame.OpBinary, make([]byte, 100))
-	if _, err := peer.Write(whole[:len(whole)-50]); err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), eventWait)
-	defer cancel()
-	_, err := c.Receive(ctx)
-	if !errors.Is(err, sdk.StatusTimeout) {
-		t.Errorf("Receive = %v (status %v); want StatusTimeout", err, sdk.GetStatus(err))
-	}
-	select {
-	case e := <-closed:
-		if sdk.GetStatus(e.Err) != sdk.StatusTimeout || e.Code != sdk.CloseAbnormal {
-			t.Errorf("OnClosed code %d, err %v; want 1006 and StatusTimeout", e.Code, e.Err)
-		}
-	case <-time.After(eventWait):
-		t.Fatal("OnClosed did not fire")
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			url, conns := rawWebSocketPeer(t)
+			c := sdk.NewMessageWebSocket()
+			c.Control.ReceiveTimeout = shortTimeout
+			closed := make(chan sdk.ClosedEvent, 1)
+			c.OnClosed(func(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) { closed <- e })
+			if err := c.Connect(context.Background(), url); err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			peer := nextConn(t, conns)
+			if _, err := peer.Write(tt.sent); err != nil {
+				t.Fatal(err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), eventWait)
+			defer cancel()
+			_, err := c.Receive(ctx)
+			if !errors.Is(err, sdk.StatusTimeout) {
+				t.Errorf("Receive = %v (status %v); want StatusTimeout", err, sdk.GetStatus(err))
+			}
+			select {
+			case e := <-closed:
+				if sdk.GetStatus(e.Err) != sdk.StatusTimeout || e.Code != sdk.CloseAbnormal {
+					t.Errorf("OnClosed code %d, err %v; want 1006 and StatusTimeout", e.Code, e.Err)
+				}
+			case <-time.After(eventWait):
+				t.Fatal("OnClosed did not fire")
+			}
+		})
 	}
 }
 

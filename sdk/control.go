@@ -140,11 +140,12 @@ type Control struct {
 	// a half-written frame cannot be taken back. Default 30 s.
 	SendTimeout time.Duration
 
-	// ReceiveTimeout bounds the arrival of each message once its first frame
-	// has started: from its first header byte to its last payload byte. An
-	// idle connection between messages never times out on it (use
-	// PingInterval for that). Expiry closes the socket with StatusTimeout.
-	// Default 30 s.
+	// ReceiveTimeout bounds the arrival of each message once it has started:
+	// from the first byte of its first frame's header to the last byte of
+	// its payload, control frames in between included (a control frame
+	// between messages gets the same bound). An idle connection between
+	// messages never times out on it (use PingInterval for that). Expiry
+	// ends the socket with StatusTimeout. Default 30 s.
 	ReceiveTimeout time.Duration
 
 	// CloseTimeout bounds how long Close waits for the peer's close frame

@@ -21,12 +21,13 @@
 //
 // # Concurrency
 //
-// Each socket runs one read goroutine, and one event goroutine when a handler
-// is registered; handlers of one socket run on that goroutine, in order, never
-// concurrently, so a slow handler delays only its own socket. Send, SendFrame,
-// Write, Information and Close are safe from any goroutine; Receive and Read
-// are for one goroutine at a time. Close returns when the socket's goroutines
-// have exited.
+// Each socket runs one read goroutine, plus a keepalive goroutine when
+// Control asks for pings. Handlers run on the read goroutine, in order, never
+// concurrently, with no hand-off per message; a slow handler delays only its
+// own socket. Without a MessageReceived handler, the read goroutine queues up
+// to 16 messages for Receive. Send, SendFrame, Write, Information and Close
+// are safe from any goroutine; Receive and Read are for one goroutine at a
+// time. Close returns when the socket's goroutines have exited.
 //
 // # Errors
 //

@@ -35,10 +35,12 @@ type ClosedEvent struct {
 // http.Handler or AcceptConn on a connection from a net.Listener.
 //
 // Set Control and register handlers before connecting. Messages then arrive
-// either through the MessageReceived handler, on one goroutine per socket, in
-// order, never concurrently; or, if no handler is registered, by calling
-// Receive. The Closed handler, if any, runs once after the last
-// MessageReceived.
+// either through the MessageReceived handler, called on the socket's read
+// goroutine, in order, never concurrently; or, if no handler is registered,
+// by calling Receive, which takes them from a queue of 16 that the read
+// goroutine fills (one goroutine hand-off per message: the handler is the
+// faster way in). The Closed handler, if any, runs once, on the read
+// goroutine, after the last MessageReceived.
 //
 // Send, SendFrame, SetMessageType, Information and Close are safe to call from
 // any goroutine. Receive is for one goroutine at a time.
@@ -62,8 +64,10 @@ func NewMessageWebSocket() *MessageWebSocket {
 
 // OnMessageReceived registers the handler for received messages (UWP
 // MessageReceived). It must be called before Connect or Accept; it panics
-// afterwards. msg.Data is valid until h returns. h runs on the socket's event
-// goroutine; it may call Send and Close.
+// afterwards. msg.Data is valid until h returns. h runs on the socket's read
+// goroutine and may call Send and Close. While h runs the socket reads
+// nothing more, so pings wait and TCP pushes back on the peer: a game hands
+// the message to its loop (say, on a buffered channel) and returns.
 func (s *MessageWebSocket) OnMessageReceived(h func(s *MessageWebSocket, msg Message)) {
 	s.sock.mustBeNew("OnMessageReceived")
 	s.onMessage = h
@@ -231,24 +235,39 @@ func (s *MessageWebSocket) Receive(ctx context.Context) (Message, error) {
 	if s.onMessage != nil {
 		return Message{}, &Error{Op: "receive", URL: c.peer, Status: StatusUnknown, Err: ErrHandlerRegistered}
 	}
+	// Plain channel operations where they suffice: a select costs more, and
+	// this is the per-message path.
+	done := ctx.Done()
 	select {
 	case s.recvSem <- struct{}{}:
-	case <-ctx.Done():
-		return Message{}, &Error{Op: "receive", URL: c.peer, Status: classify(ctx.Err()), Err: ctx.Err()}
+	default:
+		select {
+		case s.recvSem <- struct{}{}:
+		case <-done:
+			return Message{}, &Error{Op: "receive", URL: c.peer, Status: classify(ctx.Err()), Err: ctx.Err()}
+		}
 	}
 	defer func() { <-s.recvSem }()
 	bufpool.Put(s.recvLast)
 	s.recvLast = nil
-	select {
-	case in, ok := <-c.in:
-		if !ok {
-			return Message{}, c.opError("receive")
+	var (
+		in inbound
+		ok bool
+	)
+	if done == nil {
+		in, ok = <-c.in
+	} else {
+		select {
+		case in, ok = <-c.in:
+		case <-done:
+			return Message{}, &Error{Op: "receive", URL: c.peer, Status: classify(ctx.Err()), Err: ctx.Err()}
 		}
-		s.recvLast = in.buf
-		return Message{Type: in.typ, Data: in.data(), IsMessageComplete: in.complete}, nil
-	case <-ctx.Done():
-		return Message{}, &Error{Op: "receive", URL: c.peer, Status: classify(ctx.Err()), Err: ctx.Err()}
 	}
+	if !ok {
+		return Message{}, c.opError("receive")
+	}
+	s.recvLast = in.buf
+	return Message{Type: in.typ, Data: in.data(), IsMessageComplete: in.complete}, nil
 }
 
 // Information returns a snapshot of the socket's addresses, protocol,

@@ -9,9 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gamesock/gamesock/sdk/internal/bufpool"
 	"github.com/gamesock/gamesock/sdk/internal/frame"
-	"github.com/gamesock/gamesock/sdk/internal/goid"
 )
 
 // socket is the life cycle shared by MessageWebSocket and StreamWebSocket:
@@ -67,11 +65,7 @@ func (s *socket) run(c *conn, ev events, op string) error {
 		return &Error{Op: op, URL: c.peer, Status: StatusOperationCanceled, Err: ErrClosed}
 	}
 	s.c.Store(c)
-	if ev.message != nil || ev.closed != nil {
-		go c.dispatch(ev)
-	} else {
-		close(c.dispDone)
-	}
+	c.ev = ev
 	c.start()
 	return nil
 }
@@ -185,24 +179,6 @@ func (s *socket) close(code CloseCode, reason string) error {
 	s.mu.Unlock()
 	c.close(code, reason)
 	return nil
-}
-
-// dispatch is the socket's event goroutine: it runs the MessageReceived
-// handler for each message in order, then the Closed handler once.
-func (c *conn) dispatch(ev events) {
-	defer close(c.dispDone)
-	c.dispatchGID.Store(goid.Current())
-	if ev.message != nil {
-		for in := range c.in {
-			ev.message(Message{Type: in.typ, Data: in.data(), IsMessageComplete: in.complete})
-			bufpool.Put(in.buf)
-		}
-	} else {
-		<-c.readDone
-	}
-	if ev.closed != nil {
-		ev.closed(closedEvent(c.failure.Load()))
-	}
 }
 
 func closedEvent(f *Error) ClosedEvent {

@@ -28,8 +28,8 @@ import (
 // closes with 1000 or 1001, and an *Error otherwise.
 //
 // Read is for one goroutine at a time; Write, Information and Close are safe
-// from any goroutine. The Closed handler, if any, runs on its own goroutine
-// once the socket has ended.
+// from any goroutine. The Closed handler, if any, runs on the socket's read
+// goroutine once the socket has ended.
 type StreamWebSocket struct {
 	// Control is the socket's configuration, copied at Connect or Accept.
 	// MessageType, ReceiveMode and MaxMessageSize do not apply to streams.

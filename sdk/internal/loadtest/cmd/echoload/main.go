@@ -1,0 +1,114 @@
+// Command echoload runs closed-loop 64-byte echo traffic over many loopback
+// connections against a raw TCP echo server and the sdk's echo server, in
+// alternating rounds so that drifting machine load touches both alike, and
+// prints round trips per second and the sdk's ratio to raw TCP.
+//
+//	go run ./sdk/internal/loadtest/cmd/echoload -conns 100 -duration 2s -rounds 3
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"slices"
+	"time"
+
+	"github.com/gamesock/gamesock/sdk/internal/loadtest"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "echoload:", err)
+		os.Exit(1)
+	}
+}
+
+type target struct {
+	name  string
+	about string
+	start func() (*loadtest.Server, error)
+	dial  func(ctx context.Context, url string) (loadtest.Client, error)
+}
+
+var targets = []target{
+	{"tcp", "raw TCP server, raw TCP clients", loadtest.StartTCPEcho, loadtest.DialTCP},
+	{"sdk-server", "sdk server (AcceptConn, MessageReceived), lean WebSocket clients", loadtest.StartSDKEcho, loadtest.DialWS},
+	{"sdk", "sdk server, sdk clients (Send + Receive)", loadtest.StartSDKEcho, loadtest.DialSDK},
+}
+
+func run() error {
+	conns := flag.Int("conns", 100, "connections per server")
+	duration := flag.Duration("duration", 2*time.Second, "length of one measurement")
+	rounds := flag.Int("rounds", 3, "measurements per server, alternating between servers")
+	flag.Parse()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+
+	type setup struct {
+		srv     *loadtest.Server
+		clients []loadtest.Client
+		rates   []float64
+	}
+	setups := make([]*setup, len(targets))
+	defer func() {
+		for _, s := range setups {
+			if s != nil {
+				loadtest.CloseAll(s.clients)
+				s.srv.Close()
+			}
+		}
+	}()
+	for i, t := range targets {
+		srv, err := t.start()
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+		s := &setup{srv: srv}
+		setups[i] = s
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		s.clients, err = loadtest.Dial(dctx, *conns, func(ctx context.Context) (loadtest.Client, error) { return t.dial(ctx, srv.URL) })
+		cancel()
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+		// Warm every connection up.
+		if err := loadtest.Run(ctx, s.clients, *conns); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	fmt.Printf("%d connections x %d-byte echo, %d rounds of %v each, alternating\n", *conns, loadtest.RecordSize, *rounds, *duration)
+	ratios := make([][]float64, len(targets))
+	for r := 0; r < *rounds; r++ {
+		var tcp float64
+		for i, s := range setups {
+			n, err := loadtest.RunFor(ctx, s.clients, *duration)
+			if err != nil {
+				return fmt.Errorf("%s: %w", targets[i].name, err)
+			}
+			rate := float64(n) / duration.Seconds()
+			s.rates = append(s.rates, rate)
+			if i == 0 {
+				tcp = rate
+			} else {
+				ratios[i] = append(ratios[i], rate/tcp)
+			}
+		}
+	}
+	fmt.Printf("%-11s %12s %14s  %s\n", "server", "rt/s median", "ratio vs tcp", "what")
+	for i, s := range setups {
+		ratio := "-"
+		if i > 0 {
+			ratio = fmt.Sprintf("%.3f", median(ratios[i]))
+		}
+		fmt.Printf("%-11s %12.0f %14s  %s\n", targets[i].name, median(s.rates), ratio, targets[i].about)
+	}
+	return nil
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
