@@ -27,7 +27,7 @@ var targets = []target{
 	{"tcp", StartTCPEcho, DialTCP},
 	// The sdk server with lean WebSocket clients: the server's cost.
 	{"sdk-server", StartSDKEcho, DialWS},
-	// The sdk at both ends.
+	// The sdk at both ends, clients pulling with Receive.
 	{"sdk", StartSDKEcho, DialSDK},
 }
 
@@ -68,6 +68,26 @@ func TestEchoLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestEchoLoadEventClients runs event-driven sdk clients, which loop from
+// their MessageReceived handler, against the sdk server for a moment: every
+// echo must match its request (a mismatch ends the loop with an error) and
+// each client must have made progress.
+func TestEchoLoadEventClients(t *testing.T) {
+	t.Cleanup(func() { goleak.VerifyNone(t) })
+	cs := startLoad(t, target{"sdk-events", StartSDKEcho, DialSDKEvents})
+	ctx, cancel := context.WithTimeout(context.Background(), runWait)
+	defer cancel()
+	for range 2 { // twice: a loop must start cleanly after another
+		n, err := RunFor(ctx, cs, 200*time.Millisecond)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < int64(len(cs)) {
+			t.Fatalf("%d round trips for %d clients", n, len(cs))
+		}
 	}
 }
 

@@ -211,6 +211,125 @@ func (c *sdkClient) RoundTrip(seq uint64) error {
 
 func (c *sdkClient) Close() error { return c.ws.Close() }
 
+// sdkEventClient is an sdk MessageWebSocket client written the UWP way:
+// its MessageReceived handler checks each echo and sends the next request
+// itself, so a closed loop runs on the socket's read goroutine with no
+// hand-off per message.
+type sdkEventClient struct {
+	ws  *sdk.MessageWebSocket
+	out [RecordSize]byte
+
+	// The loop's state. The handler and Loop run on different goroutines
+	// with only the network between them, which the race detector cannot
+	// see, hence the lock.
+	mu    sync.Mutex
+	seq   uint64
+	count int64
+	stop  atomic.Bool
+	done  chan error // receives the loop's end
+}
+
+// DialSDKEvents connects an sdk client that runs its loop from
+// OnMessageReceived, to a server from StartSDKEcho.
+func DialSDKEvents(ctx context.Context, url string) (Client, error) {
+	c := &sdkEventClient{ws: sdk.NewMessageWebSocket()}
+	c.ws.OnMessageReceived(c.onMessage)
+	c.ws.OnClosed(func(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) {
+		c.finish(fmt.Errorf("closed: %w", e.Err))
+	})
+	if err := c.ws.Connect(ctx, url); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *sdkEventClient) onMessage(ws *sdk.MessageWebSocket, m sdk.Message) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if err := checkRecord(m.Data, c.seq); err != nil {
+		c.finishLocked(err)
+		return
+	}
+	c.count++
+	c.seq++
+	if c.stop.Load() {
+		c.finishLocked(nil)
+		return
+	}
+	putRecord(&c.out, c.seq)
+	if err := ws.Send(context.Background(), c.out[:]); err != nil {
+		c.finishLocked(err)
+	}
+}
+
+func (c *sdkEventClient) finish(err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.finishLocked(err)
+}
+
+// finishLocked ends the running loop, if any, with err.
+func (c *sdkEventClient) finishLocked(err error) {
+	if c.done != nil {
+		select {
+		case c.done <- err:
+		default:
+		}
+	}
+}
+
+// start prepares a loop from seq and sends its first request.
+func (c *sdkEventClient) start(ctx context.Context, seq uint64, stop bool) (chan error, error) {
+	c.mu.Lock()
+	c.seq, c.count = seq, 0
+	c.stop.Store(stop)
+	done := make(chan error, 1)
+	c.done = done
+	putRecord(&c.out, seq)
+	c.mu.Unlock()
+	var rec [RecordSize]byte
+	putRecord(&rec, seq)
+	return done, c.ws.Send(ctx, rec[:])
+}
+
+// Loop runs round trips from the handler until d has passed, and returns
+// how many it did.
+func (c *sdkEventClient) Loop(ctx context.Context, d time.Duration) (int64, error) {
+	c.mu.Lock()
+	seq := c.seq
+	c.mu.Unlock()
+	done, err := c.start(ctx, seq, false)
+	if err != nil {
+		return 0, err
+	}
+	t := time.AfterFunc(d, func() { c.stop.Store(true) })
+	defer t.Stop()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.count, err
+}
+
+func (c *sdkEventClient) RoundTrip(seq uint64) error {
+	done, err := c.start(context.Background(), seq, true)
+	if err != nil {
+		return err
+	}
+	return <-done
+}
+
+func (c *sdkEventClient) Close() error { return c.ws.Close() }
+
+// Looper is a Client that runs its own closed loop, as an event-driven
+// client does.
+type Looper interface {
+	Loop(ctx context.Context, d time.Duration) (int64, error)
+}
+
 // wsClient is a WebSocket client written the lean way, with no goroutine of
 // its own: one write per request (header and masked payload together) and
 // reads straight from a buffered reader. Against an sdk server it puts the
@@ -339,6 +458,20 @@ func RunFor(ctx context.Context, clients []Client, d time.Duration) (int64, erro
 		first error
 	)
 	for _, c := range clients {
+		if l, ok := c.(Looper); ok {
+			wg.Go(func() {
+				n, err := l.Loop(context.WithoutCancel(ctx), d)
+				done.Add(n)
+				if err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			})
+			continue
+		}
 		wg.Go(func() {
 			for seq := uint64(0); ctx.Err() == nil; seq++ {
 				if err := c.RoundTrip(seq); err != nil {

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"syscall"
 	"time"
 
 	"github.com/gamesock/gamesock/sdk/internal/loadtest"
@@ -35,7 +36,8 @@ type target struct {
 var targets = []target{
 	{"tcp", "raw TCP server, raw TCP clients", loadtest.StartTCPEcho, loadtest.DialTCP},
 	{"sdk-server", "sdk server (AcceptConn, MessageReceived), lean WebSocket clients", loadtest.StartSDKEcho, loadtest.DialWS},
-	{"sdk", "sdk server, sdk clients (Send + Receive)", loadtest.StartSDKEcho, loadtest.DialSDK},
+	{"sdk", "sdk server, sdk clients pulling (Send + Receive)", loadtest.StartSDKEcho, loadtest.DialSDK},
+	{"sdk-events", "sdk server, sdk clients sending from MessageReceived", loadtest.StartSDKEcho, loadtest.DialSDKEvents},
 }
 
 func run() error {
@@ -50,6 +52,7 @@ func run() error {
 		srv     *loadtest.Server
 		clients []loadtest.Client
 		rates   []float64
+		cpu     []float64 // CPU ns per round trip, whole process
 	}
 	setups := make([]*setup, len(targets))
 	defer func() {
@@ -83,12 +86,14 @@ func run() error {
 	for r := 0; r < *rounds; r++ {
 		var tcp float64
 		for i, s := range setups {
+			cpu0 := cpuTime()
 			n, err := loadtest.RunFor(ctx, s.clients, *duration)
 			if err != nil {
 				return fmt.Errorf("%s: %w", targets[i].name, err)
 			}
 			rate := float64(n) / duration.Seconds()
 			s.rates = append(s.rates, rate)
+			s.cpu = append(s.cpu, float64(cpuTime()-cpu0)/float64(n))
 			if i == 0 {
 				tcp = rate
 			} else {
@@ -96,15 +101,25 @@ func run() error {
 			}
 		}
 	}
-	fmt.Printf("%-11s %12s %14s  %s\n", "server", "rt/s median", "ratio vs tcp", "what")
+	fmt.Printf("%-11s %12s %14s %12s  %s\n", "server", "rt/s median", "ratio vs tcp", "CPU ns/rt", "what")
 	for i, s := range setups {
 		ratio := "-"
 		if i > 0 {
 			ratio = fmt.Sprintf("%.3f", median(ratios[i]))
 		}
-		fmt.Printf("%-11s %12.0f %14s  %s\n", targets[i].name, median(s.rates), ratio, targets[i].about)
+		fmt.Printf("%-11s %12.0f %14s %12.0f  %s\n", targets[i].name, median(s.rates), ratio, median(s.cpu), targets[i].about)
 	}
+	fmt.Println("CPU ns/rt is the CPU time of the whole process (clients and server) per round trip.")
 	return nil
+}
+
+// cpuTime is the CPU time, user and system, the process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func median(v []float64) float64 {
