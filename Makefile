@@ -13,7 +13,7 @@ BENCHTIME ?= 1s
 FUZZTIME  ?= 20s
 ECHO_ADDR ?= 127.0.0.1:9001
 
-.PHONY: help deps tools fmt-check vet lint test bench echo demo fuzz clean
+.PHONY: help deps tools fmt-check vet lint test bench load echo demo fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -62,6 +62,9 @@ test: deps lint ## Run lint, then all tests with the race detector (the browser 
 
 bench: ## Run the SDK benchmarks (BENCH=regex, BENCHTIME=1s|100x)
 	go test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./sdk/...
+
+load: ## Run the echo load tool: sdk server and clients against raw TCP (100 connections x 64 B)
+	go run ./sdk/internal/loadtest/cmd/echoload -conns 100 -duration 2s -rounds 5
 
 echo: ## Start the SDK's echo server on ECHO_ADDR (default 127.0.0.1:9001)
 	go run ./sdk/examples/echo -addr $(ECHO_ADDR)

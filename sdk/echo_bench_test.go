@@ -5,10 +5,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -404,6 +406,53 @@ func BenchmarkEcho(b *testing.B) {
 				if err != nil || len(got) != len(p) {
 					b.Fatalf("echo: %d bytes, %v", len(got), err)
 				}
+			}
+		})
+	}
+}
+
+// BenchmarkEchoEvents is BenchmarkEcho with the client's MessageReceived
+// handler sending the next message itself, the event-driven way: no
+// goroutine hand-off at either end, as with gobwas/ws used directly.
+func BenchmarkEchoEvents(b *testing.B) {
+	for _, tc := range echoCases {
+		if !tc.bench {
+			continue
+		}
+		p := echoPayload(tc.size)
+		b.Run(tc.name, func(b *testing.B) {
+			var (
+				left atomic.Int64
+				fail atomic.Value
+				done = make(chan struct{}, 1)
+			)
+			c := connectSDK(b, startSDKServer(b, sdkEcho), func(s *sdk.MessageWebSocket) {
+				s.OnMessageReceived(func(s *sdk.MessageWebSocket, m sdk.Message) {
+					if len(m.Data) != len(p) {
+						fail.Store(fmt.Sprintf("echo of %d bytes, want %d", len(m.Data), len(p)))
+					} else if left.Add(-1) > 0 {
+						if err := s.Send(context.Background(), p); err == nil {
+							return
+						}
+						fail.Store("send failed")
+					}
+					select {
+					case done <- struct{}{}:
+					default:
+					}
+				})
+			})
+			b.ReportAllocs()
+			b.SetBytes(int64(tc.size))
+			b.ResetTimer()
+			left.Store(int64(b.N))
+			if err := c.Send(context.Background(), p); err != nil {
+				b.Fatal(err)
+			}
+			<-done
+			b.StopTimer()
+			if f := fail.Load(); f != nil {
+				b.Fatal(f)
 			}
 		})
 	}
