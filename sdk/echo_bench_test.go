@@ -59,43 +59,11 @@ const benchWait = 30 * time.Second
 // It returns the ws:// URL to connect to.
 func startSDKServer(tb testing.TB, setup func(*sdk.MessageWebSocket)) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		socks []*sdk.MessageWebSocket
-	)
-	wg.Go(func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s := sdk.NewMessageWebSocket()
-			setup(s)
-			ctx, cancel := context.WithTimeout(context.Background(), benchWait)
-			err = s.AcceptConn(ctx, nc)
-			cancel()
-			if err != nil {
-				tb.Errorf("AcceptConn: %v", err)
-				continue
-			}
-			mu.Lock()
-			socks = append(socks, s)
-			mu.Unlock()
-		}
-	})
-	tb.Cleanup(func() {
-		ln.Close()
-		wg.Wait()
-		for _, s := range socks {
-			s.Close()
-		}
-	})
-	return "ws://" + ln.Addr().String() + "/echo"
+	return serveListener(tb, "/echo", func() *sdk.MessageWebSocket {
+		s := sdk.NewMessageWebSocket()
+		setup(s)
+		return s
+	}, nil)
 }
 
 // sdkEcho sends every message back to its sender.

@@ -6,8 +6,6 @@ import (
 	"crypto/sha256"
 	"io"
 	"math/rand/v2"
-	"net"
-	"sync"
 	"testing"
 
 	"github.com/gamesock/gamesock/sdk"
@@ -18,45 +16,7 @@ import (
 // It returns the ws:// URL to connect to.
 func startStreamServer(tb testing.TB, serve func(*sdk.StreamWebSocket)) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		socks []*sdk.StreamWebSocket
-	)
-	wg.Go(func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s := sdk.NewStreamWebSocket()
-			ctx, cancel := context.WithTimeout(context.Background(), benchWait)
-			err = s.AcceptConn(ctx, nc)
-			cancel()
-			if err != nil {
-				tb.Errorf("AcceptConn: %v", err)
-				continue
-			}
-			mu.Lock()
-			socks = append(socks, s)
-			mu.Unlock()
-			wg.Go(func() { serve(s) })
-		}
-	})
-	tb.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, s := range socks {
-			s.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return "ws://" + ln.Addr().String() + "/stream"
+	return serveListener(tb, "/stream", sdk.NewStreamWebSocket, serve)
 }
 
 func connectStream(tb testing.TB, url string) *sdk.StreamWebSocket {
