@@ -67,7 +67,9 @@ func NewMessageWebSocket() *MessageWebSocket {
 // afterwards. msg.Data is valid until h returns. h runs on the socket's read
 // goroutine and may call Send and Close. While h runs the socket reads
 // nothing more, so pings wait and TCP pushes back on the peer: a game hands
-// the message to its loop (say, on a buffered channel) and returns.
+// the message to its loop (say, on a buffered channel) and returns. Close
+// waits for a running handler, so a handler must never wait for something
+// that happens only after Close returns (select on a quit channel too).
 func (s *MessageWebSocket) OnMessageReceived(h func(s *MessageWebSocket, msg Message)) {
 	s.sock.mustBeNew("OnMessageReceived")
 	s.onMessage = h
