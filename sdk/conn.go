@@ -21,6 +21,10 @@ import (
 // application before the read loop stops reading from the network.
 const inboundQueue = 16
 
+// gatherStep is the first step by which a whole-message buffer grows; then
+// it doubles with the data received.
+const gatherStep = 64 << 10
+
 // streamChunk is the largest piece a stream or a partial-mode socket hands to
 // the application at once.
 const streamChunk = 32 << 10
@@ -76,9 +80,10 @@ type conn struct {
 	// Receive side, owned by the read loop.
 	in       chan inbound
 	framesIn atomic.Uint64
-	inMsg    bool  // a message has started and not ended
-	unread   int64 // payload bytes of the current frame not yet read
-	rdl      bool  // a receive deadline is set on nc
+	inMsg    bool                              // a message has started and not ended
+	unread   int64                             // payload bytes of the current frame not yet read
+	ctrl     [frame.MaxControlPayloadSize]byte // a control frame's payload
+	rdl      bool                              // a receive deadline is set on nc
 
 	// Life cycle.
 	closing   chan struct{} // closed when a local Close starts
@@ -256,12 +261,21 @@ func (c *conn) readFrames() *Error {
 			return c.violation(CloseMessageTooBig, "message exceeds %d bytes", c.ctl.MaxMessageSize)
 		}
 		if c.kind == kindMessage || compressed {
-			// Gather the whole message.
-			msgBuf = bufpool.Grow(msgBuf, int(msgLen), int(msgLen+h.Length))
-			p := (*msgBuf)[msgLen:]
-			if e := c.readPayload(p, h); e != nil {
-				return e
+			// Gather the whole message, growing the buffer as data arrives
+			// rather than as the peer announces it: a frame that claims
+			// 16 MiB and sends 10 bytes costs 64 KiB, not 16 MiB.
+			for pos := int64(0); pos < h.Length; {
+				step := min(h.Length-pos, max(gatherStep, msgLen+pos))
+				msgBuf = bufpool.Grow(msgBuf, int(msgLen+pos), int(msgLen+pos+step))
+				if e := c.readPayloadAt((*msgBuf)[msgLen+pos:], h, pos); e != nil {
+					return e
+				}
+				pos += step
 			}
+			if h.Length == 0 {
+				msgBuf = bufpool.Grow(msgBuf, int(msgLen), int(msgLen))
+			}
+			p := (*msgBuf)[msgLen : msgLen+h.Length]
 			if msgType == UTF8 && !compressed && !text.Write(p) {
 				return c.violation(CloseInvalidPayload, "text message is not valid UTF-8")
 			}
@@ -433,8 +447,7 @@ func (c *conn) readPayloadAt(p []byte, h frame.Header, pos int64) *Error {
 
 // readControl handles a ping, pong or close frame.
 func (c *conn) readControl(h frame.Header) *Error {
-	var buf [frame.MaxControlPayloadSize]byte
-	p := buf[:h.Length]
+	p := c.ctrl[:h.Length]
 	if e := c.readPayload(p, h); e != nil {
 		return e
 	}
