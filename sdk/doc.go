@@ -11,7 +11,7 @@
 //	ws.OnMessageReceived(func(s *sdk.MessageWebSocket, m sdk.Message) { ... })
 //	ws.OnClosed(func(s *sdk.MessageWebSocket, e sdk.ClosedEvent) { ... })
 //	if err := ws.Connect(ctx, "wss://example.com/game"); err != nil {
-//		log.Printf("%v (status %d)", err, sdk.GetStatus(err))
+//		return fmt.Errorf("joining the game: %w", err) // sdk.GetStatus(err) tells why
 //	}
 //	err := ws.Send(ctx, []byte("hello"))
 //
