@@ -135,9 +135,16 @@ func dialAddrs(ctx context.Context, u *url.URL, ctl *Control, header http.Header
 			return nil, err
 		}
 	}
+	return connectAddrs(ctx, u, ips, port, ctl, header)
+}
+
+// connectAddrs tries up to MaxConnectAddresses of ips in turn, each within
+// ConnectTimeout.
+func connectAddrs(ctx context.Context, u *url.URL, ips []net.IPAddr, port string, ctl *Control, header http.Header) (*handshake, error) {
 	if len(ips) > ctl.MaxConnectAddresses {
 		ips = ips[:ctl.MaxConnectAddresses]
 	}
+	host := u.Hostname()
 	var lastErr error
 	for _, ip := range ips {
 		actx, cancel := context.WithTimeout(ctx, ctl.ConnectTimeout)
