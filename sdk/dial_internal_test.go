@@ -45,3 +45,36 @@ func TestConnectTriesAddressesInTurn(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectIPv6Literal connects to a server on ::1 through a URL with a
+// bracketed IPv6 literal and echoes a message.
+func TestConnectIPv6Literal(t *testing.T) {
+	ln, err := net.Listen("tcp", "[::1]:0")
+	if err != nil {
+		t.Fatalf("listening on ::1 (the loopback every test machine has): %v", err)
+	}
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ws := NewMessageWebSocket()
+		ws.OnMessageReceived(func(s *MessageWebSocket, m Message) { _ = s.Send(context.Background(), m.Data) })
+		_ = ws.Accept(w, r)
+	}))
+	srv.Listener = ln
+	srv.Start()
+	defer srv.Close()
+	c := NewMessageWebSocket()
+	url := "ws://" + ln.Addr().String() + "/ws"
+	if err := c.Connect(context.Background(), url); err != nil {
+		t.Fatalf("Connect(%s): %v", url, err)
+	}
+	defer c.Close()
+	if ip := c.Information().RemoteAddress.(*net.TCPAddr).IP; !ip.Equal(net.IPv6loopback) {
+		t.Errorf("connected to %v", ip)
+	}
+	if err := c.Send(context.Background(), []byte("over IPv6")); err != nil {
+		t.Fatal(err)
+	}
+	m, err := c.Receive(context.Background())
+	if err != nil || string(m.Data) != "over IPv6" {
+		t.Fatalf("echo = %q, %v", m.Data, err)
+	}
+}
