@@ -2,6 +2,8 @@ package sdk
 
 import (
 	"context"
+	"errors"
+	"iter"
 	"net"
 	"net/http"
 	"sync/atomic"
@@ -270,6 +272,49 @@ func (s *MessageWebSocket) Receive(ctx context.Context) (Message, error) {
 	}
 	s.recvLast = in.buf
 	return Message{Type: in.typ, Data: in.data(), IsMessageComplete: in.complete}, nil
+}
+
+// Messages returns the received messages as an iterator, for a range loop
+// that calls Receive:
+//
+//	for m, err := range ws.Messages(ctx) {
+//		if err != nil {
+//			return err // the socket failed, or ctx ended
+//		}
+//		handle(m) // m.Data is valid until the next iteration
+//	}
+//
+// The loop ends when the socket ends. If it ended with a normal close
+// (1000 or 1001 from the peer, or a local Close), the loop just stops;
+// otherwise its last pair carries the error, as does an ended ctx.
+func (s *MessageWebSocket) Messages(ctx context.Context) iter.Seq2[Message, error] {
+	return func(yield func(Message, error) bool) {
+		for {
+			m, err := s.Receive(ctx)
+			if err != nil {
+				if !normalEnd(err) {
+					yield(Message{}, err)
+				}
+				return
+			}
+			if !yield(m, nil) {
+				return
+			}
+		}
+	}
+}
+
+// normalEnd reports whether err says the socket ended with a normal close.
+func normalEnd(err error) bool {
+	var ce *CloseError
+	if !errors.As(err, &ce) {
+		return false
+	}
+	if ce.Remote {
+		return ce.Code == CloseNormal || ce.Code == CloseGoingAway
+	}
+	// A local close: the application's own Close, not a violation found.
+	return GetStatus(err) == StatusDisconnected
 }
 
 // Information returns a snapshot of the socket's addresses, protocol,
