@@ -114,7 +114,6 @@ func newConn(nc net.Conn, br *bufio.Reader, client bool, k kind, ctl Control, pe
 		ctl:      ctl,
 		peer:     peer,
 		sendSem:  make(chan struct{}, 1),
-		in:       make(chan inbound, inboundQueue),
 		closing:  make(chan struct{}),
 		readDone: make(chan struct{}),
 		kaDone:   make(chan struct{}),
@@ -125,6 +124,17 @@ func newConn(nc net.Conn, br *bufio.Reader, client bool, k kind, ctl Control, pe
 		_ = tc.SetNoDelay(!ctl.Nagle)
 	}
 	return c
+}
+
+// bind attaches the socket's handlers, before start.
+func (c *conn) bind(ev events) {
+	c.ev = ev
+	if ev.message != nil {
+		// Messages go to the handler; the queue only signals the end.
+		c.in = make(chan inbound)
+	} else {
+		c.in = make(chan inbound, inboundQueue)
+	}
 }
 
 // start launches the read loop and, if configured, the keepalive goroutine.

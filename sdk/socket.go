@@ -64,8 +64,8 @@ func (s *socket) run(c *conn, ev events, op string) error {
 		c.nc.Close()
 		return &Error{Op: op, URL: c.peer, Status: StatusOperationCanceled, Err: ErrClosed}
 	}
+	c.bind(ev)
 	s.c.Store(c)
-	c.ev = ev
 	c.start()
 	return nil
 }

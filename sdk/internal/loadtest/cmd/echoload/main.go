@@ -4,6 +4,8 @@
 // prints round trips per second and the sdk's ratio to raw TCP.
 //
 //	go run ./sdk/internal/loadtest/cmd/echoload -conns 100 -duration 2s -rounds 3
+//
+// With -idle N it measures instead what N idle connections cost in memory.
 package main
 
 import (
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime"
 	"slices"
 	"syscall"
 	"time"
@@ -44,9 +47,13 @@ func run() error {
 	conns := flag.Int("conns", 100, "connections per server")
 	duration := flag.Duration("duration", 2*time.Second, "length of one measurement")
 	rounds := flag.Int("rounds", 3, "measurements per server, alternating between servers")
+	idle := flag.Int("idle", 0, "if positive, instead measure the memory of this many idle connections per server")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if *idle > 0 {
+		return idleMemory(ctx, *idle)
+	}
 
 	type setup struct {
 		srv     *loadtest.Server
@@ -111,6 +118,45 @@ func run() error {
 	}
 	fmt.Println("CPU ns/rt is the CPU time of the whole process (clients and server) per round trip.")
 	return nil
+}
+
+// idleMemory measures what n idle connections cost the process, for the raw
+// TCP server and for the sdk server, each with lean clients whose own cost is
+// the same in both: heap and goroutine stacks in use, per connection, once
+// every connection has done one round trip.
+func idleMemory(ctx context.Context, n int) error {
+	fmt.Printf("%d idle connections per server, each after one 64-byte round trip\n", n)
+	fmt.Printf("%-11s %12s  %s\n", "server", "bytes/conn", "what")
+	for _, t := range targets[:2] {
+		before := memInUse()
+		srv, err := t.start()
+		if err != nil {
+			return err
+		}
+		dctx, cancel := context.WithTimeout(ctx, time.Minute)
+		clients, err := loadtest.Dial(dctx, n, func(ctx context.Context) (loadtest.Client, error) { return t.dial(ctx, srv.URL) })
+		cancel()
+		if err == nil {
+			err = loadtest.Run(ctx, clients, n)
+		}
+		after := memInUse()
+		loadtest.CloseAll(clients)
+		srv.Close()
+		if err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+		fmt.Printf("%-11s %12d  %s\n", t.name, (after-before)/uint64(n), t.about)
+	}
+	fmt.Println("bytes/conn counts the heap and goroutine stacks in use for a server connection and its lean client.")
+	return nil
+}
+
+// memInUse is the heap and stack memory in use after a collection.
+func memInUse() uint64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return m.HeapInuse + m.StackInuse
 }
 
 // cpuTime is the CPU time, user and system, the process has used so far.
