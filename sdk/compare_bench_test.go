@@ -357,50 +357,20 @@ func startGWSEchoPair(tb testing.TB) peerEcho {
 func serveGWS(tb testing.TB) string {
 	tb.Helper()
 	up := gws.NewUpgrader(gwsEchoServer{}, &gws.ServerOption{ReadMaxPayloadSize: peerReadLimit, HandshakeTimeout: benchWait})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		conns []net.Conn
-	)
-	wg.Go(func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, nc)
-			mu.Unlock()
-			wg.Go(func() {
-				br := bufio.NewReaderSize(nc, 4<<10)
-				req, err := http.ReadRequest(br)
-				if err != nil {
-					nc.Close()
-					return
-				}
-				s, err := up.UpgradeFromConn(nc, br, req)
-				if err != nil {
-					tb.Errorf("gws upgrade: %v", err)
-					return
-				}
-				s.ReadLoop()
-			})
-		}
-	})
-	tb.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, nc := range conns {
+	return serveRawConns(tb, "/echo", func(nc net.Conn) {
+		br := bufio.NewReaderSize(nc, 4<<10)
+		req, err := http.ReadRequest(br)
+		if err != nil {
 			nc.Close()
+			return
 		}
-		mu.Unlock()
-		wg.Wait()
+		s, err := up.UpgradeFromConn(nc, br, req)
+		if err != nil {
+			tb.Errorf("gws upgrade: %v", err)
+			return
+		}
+		s.ReadLoop()
 	})
-	return "ws://" + ln.Addr().String() + "/echo"
 }
 
 // ---- tests and benchmarks ----

@@ -9,7 +9,6 @@ import (
 	"io"
 	"math/rand/v2"
 	"net"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -149,37 +148,7 @@ func pullRoundTrip(ctx context.Context, c *sdk.MessageWebSocket, p []byte) ([]by
 // listener until tb ends, and returns the ws:// URL.
 func startGobwasServer(tb testing.TB) string {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		conns []net.Conn
-	)
-	wg.Go(func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			conns = append(conns, nc)
-			mu.Unlock()
-			wg.Go(func() { gobwasEcho(tb, nc) })
-		}
-	})
-	tb.Cleanup(func() {
-		ln.Close()
-		mu.Lock()
-		for _, nc := range conns {
-			nc.Close()
-		}
-		mu.Unlock()
-		wg.Wait()
-	})
-	return "ws://" + ln.Addr().String() + "/echo"
+	return serveRawConns(tb, "/echo", func(nc net.Conn) { gobwasEcho(tb, nc) })
 }
 
 // frameWriter collects the header that ws.WriteHeaderBuffer writes into the

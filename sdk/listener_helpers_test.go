@@ -63,3 +63,42 @@ func serveListener[S acceptingSocket](tb testing.TB, path string, newSocket func
 	})
 	return "ws://" + ln.Addr().String() + path
 }
+
+// serveRawConns accepts TCP connections on a loopback listener until tb
+// ends and runs handle on each, on its own goroutine; it returns the ws://
+// URL, with path. At the end it closes the listener and every connection and
+// waits for the handlers.
+func serveRawConns(tb testing.TB, path string, handle func(nc net.Conn)) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		conns []net.Conn
+	)
+	wg.Go(func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, nc)
+			mu.Unlock()
+			wg.Go(func() { handle(nc) })
+		}
+	})
+	tb.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		for _, nc := range conns {
+			nc.Close()
+		}
+		mu.Unlock()
+		wg.Wait()
+	})
+	return "ws://" + ln.Addr().String() + path
+}
