@@ -5,15 +5,20 @@ SHELL := bash
 .DEFAULT_GOAL := help
 
 # System packages that tests and the demo need (Debian/Ubuntu names).
-# gcc and libc6-dev are needed by `go test -race` (cgo).
-APT_PACKAGES := chromium gcc libc6-dev
+# gcc and libc6-dev are needed by `go test -race` (cgo); protobuf-compiler
+# (protoc) and libprotobuf-dev (the well-known .proto files) by `make proto`.
+APT_PACKAGES := chromium gcc libc6-dev protobuf-compiler libprotobuf-dev
+
+# The .proto sources under proto/, and where protoc finds the well-known types.
+PROTO_FILES   := $(shell find proto -name '*.proto' | sort)
+PROTO_INCLUDE ?= /usr/include
 
 BENCH     ?= .
 BENCHTIME ?= 1s
 FUZZTIME  ?= 20s
 ECHO_ADDR ?= 127.0.0.1:9001
 
-.PHONY: help deps tools fmt-check vet lint test bench load echo demo fuzz clean
+.PHONY: help deps tools proto proto-check fmt-check vet lint test bench load echo demo fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -43,6 +48,32 @@ deps: ## Install the system packages (apt-get) and Go modules needed by tests an
 tools: ## List the Go tools declared in go.mod (add one with `go get -tool`, run it with `go tool NAME`)
 	go list tool
 
+proto: deps ## Regenerate the .pb.go files next to the .proto files (Debian's protoc, protoc-gen-go from go.mod)
+	$(call protoc,proto)
+
+proto-check: deps ## Fail if the committed .pb.go files differ from what `make proto` generates
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	$(call protoc,$$tmp); \
+	status=0; \
+	for f in $(PROTO_FILES:.proto=.pb.go); do \
+		want="$$tmp/$${f#proto/}"; \
+		if ! cmp -s "$$want" "$$f"; then \
+			echo "$$f is out of date with its .proto: run 'make proto' and commit the result"; \
+			diff -u "$$f" "$$want" | head -40 || true; \
+			status=1; \
+		fi; \
+	done; \
+	exit $$status
+
+# protoc runs Debian's protoc with the protoc-gen-go that go.mod pins, writing
+# the generated files under $(1).
+define protoc
+protoc -I proto -I $(PROTO_INCLUDE) \
+	--plugin=protoc-gen-go="$$(go tool -n protoc-gen-go)" \
+	--go_out=$(1) --go_opt=paths=source_relative \
+	$(PROTO_FILES)
+endef
+
 fmt-check: ## Fail, listing the files, if any Go file is not gofmt-formatted
 	@files=$$(find . -name '*.go' -not -path './.git/*' -not -path '*/testdata/*' -exec gofmt -l {} +); \
 	if [ -n "$$files" ]; then \
@@ -57,7 +88,7 @@ vet: ## Run go vet
 lint: fmt-check vet ## Run fmt-check, vet and staticcheck
 	go tool staticcheck ./...
 
-test: deps lint ## Run lint, then all tests with the race detector (the browser test must not skip)
+test: deps proto-check lint ## Check the generated code and lint, then run all tests with the race detector (the browser test must not skip)
 	GAMESOCK_REQUIRE_BROWSER=1 go test -race -count=1 -timeout 10m ./...
 
 bench: ## Run the SDK benchmarks (BENCH=regex, BENCHTIME=1s|100x)
