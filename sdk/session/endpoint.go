@@ -55,16 +55,16 @@ type endpoint struct {
 }
 
 type endpointConfig struct {
-	window      int           // reliable messages unacknowledged, at most
+	window int // reliable messages unacknowledged, at most
 	// refuseWhenFull makes a full window refuse the send (a client may try
 	// later) instead of breaking the endpoint (a server cuts the peer).
 	refuseWhenFull bool
-	windowBytes int           // and their bytes
-	maxLag      time.Duration // 0: no lag check
-	ackDelay    time.Duration // how long an acknowledgement may wait for a ride
-	ackEvery    int           // acknowledge at once after this many messages
-	controlCap  int
-	now         func() time.Time
+	windowBytes    int           // and their bytes
+	maxLag         time.Duration // 0: no lag check
+	ackDelay       time.Duration // how long an acknowledgement may wait for a ride
+	ackEvery       int           // acknowledge at once after this many messages
+	controlCap     int
+	now            func() time.Time
 }
 
 type controlMsg struct {

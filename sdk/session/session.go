@@ -27,7 +27,6 @@ type Session struct {
 	ended   bool
 	endErr  error
 	rttUS   atomic.Uint32
-	started time.Time
 }
 
 // ID returns the session's id.
