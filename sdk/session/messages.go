@@ -1,9 +1,11 @@
 package session
 
 import (
+	"fmt"
 	"time"
 
 	gamesockv1 "github.com/gamesock/gamesock/proto/gamesock/v1"
+	"google.golang.org/protobuf/proto"
 	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
@@ -87,7 +89,7 @@ type LeaderboardRecord struct {
 
 // LeaderboardPage is one page of a leaderboard, best first. Pushed, it is
 // in the reliable class; fetched, it is a Request's answer (see
-// EncodeLeaderboardPage).
+// EncodeLeaderboardPage and DecodeLeaderboardPage).
 type LeaderboardPage struct {
 	LeaderboardID string
 	Records       []LeaderboardRecord
@@ -132,6 +134,22 @@ func (m StatUpdate) body(env *gamesockv1.Envelope) {
 
 func (m LeaderboardPage) body(env *gamesockv1.Envelope) {
 	env.Body = &gamesockv1.Envelope_LeaderboardPage{LeaderboardPage: leaderboardProto(m)}
+}
+
+// EncodeLeaderboardPage encodes p in the wire format, for a request
+// handler that answers with a page.
+func EncodeLeaderboardPage(p LeaderboardPage) ([]byte, error) {
+	return proto.Marshal(leaderboardProto(p))
+}
+
+// DecodeLeaderboardPage decodes a page that EncodeLeaderboardPage encoded,
+// as a Request's answer.
+func DecodeLeaderboardPage(b []byte) (LeaderboardPage, error) {
+	var p gamesockv1.LeaderboardPage
+	if err := proto.Unmarshal(b, &p); err != nil {
+		return LeaderboardPage{}, fmt.Errorf("leaderboard page: %w", err)
+	}
+	return leaderboardFrom(&p), nil
 }
 
 func timestamp(t time.Time) *timestamppb.Timestamp {

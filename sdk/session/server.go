@@ -17,6 +17,12 @@ import (
 
 // ServerOptions configure a Server. The zero value of every field but
 // Authenticate selects the default given in its comment.
+//
+// OnSessionStart, OnResume, OnPayload and OnState run on the connection's
+// read goroutine: one connection's calls are in order and never
+// concurrent, and a slow one delays only its own connection. A game hands
+// the message to its loop and returns. Their Data is the handler's to
+// keep.
 type ServerOptions struct {
 	// Authenticate turns the token a client presents at the upgrade (an
 	// "Authorization: Bearer" header, or a "token" query parameter for
@@ -48,11 +54,6 @@ type ServerOptions struct {
 	// does. Return an *Error for a typed error. Nil: every request is
 	// answered CodeUnimplemented.
 	OnRequest func(ctx context.Context, s *Session, r Request) ([]byte, error)
-
-	// OnMessage handlers (OnSessionStart, OnResume, OnPayload, OnState) run
-	// on the connection's read goroutine: one connection's calls are in
-	// order and never concurrent, and a slow one delays only its own
-	// connection. A game hands the message to its loop and returns.
 
 	// Limits are enforced on every connection and told to the client.
 	Limits Limits
@@ -173,6 +174,7 @@ type Server struct {
 	listeners  map[net.Listener]struct{}
 	tombstones map[string]string // ended session id -> why, for a clear resume error
 	tombOrder  []string
+	inbox      map[string][][]byte // persistent notifications for players offline
 	shutting   bool
 	stats      ServerStats
 
@@ -216,6 +218,7 @@ func NewServer(opts ServerOptions) *Server {
 		conns:      make(map[*serverConn]struct{}),
 		listeners:  make(map[net.Listener]struct{}),
 		tombstones: make(map[string]string),
+		inbox:      make(map[string][][]byte),
 	}
 	s.control = opts.Control
 	s.control.MessageType = sdk.Binary
@@ -383,20 +386,56 @@ func (s *Server) Stats() ServerStats {
 	return st
 }
 
-// Send sends m to one player. See Session.Send.
+// Send sends m to one player. See Session.Send. A persistent Notification
+// for a player without a session is kept (in memory, up to 100 per player)
+// and delivered when the player next opens one; anything else fails with
+// CodeNotFound.
 func (s *Server) Send(playerID string, m Message) error {
 	ss := s.Session(playerID)
 	if ss == nil {
+		if n, ok := m.(Notification); ok && n.Persistent {
+			body, err := s.encodeMessage(m)
+			if err != nil {
+				return err
+			}
+			return s.keep(playerID, body)
+		}
 		return Errorf(CodeNotFound, "no session for player %q", playerID)
 	}
 	return ss.Send(m)
+}
+
+// Bounds of the inbox of persistent notifications for offline players.
+const (
+	maxInboxPerPlayer = 100
+	maxInboxPlayers   = 10000
+)
+
+func (s *Server) keep(player string, body []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	box, ok := s.inbox[player]
+	if !ok && len(s.inbox) >= maxInboxPlayers || len(box) >= maxInboxPerPlayer {
+		return Errorf(CodeResourceExhausted, "inbox of player %q full", player)
+	}
+	s.inbox[player] = append(box, body)
+	return nil
+}
+
+// takeInbox returns and forgets a player's kept notifications.
+func (s *Server) takeInbox(player string) [][]byte {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	box := s.inbox[player]
+	delete(s.inbox, player)
+	return box
 }
 
 // SendTo sends m to each of the players that has a session, encoding it
 // once. Players without a session are skipped; a player whose window is
 // full is cut (see Limits.Window). It fails only if m does not encode.
 func (s *Server) SendTo(playerIDs []string, m Message) error {
-	body, err := encodeMessage(m)
+	body, err := s.encodeMessage(m)
 	if err != nil {
 		return err
 	}
@@ -411,12 +450,19 @@ func (s *Server) SendTo(playerIDs []string, m Message) error {
 	for _, ss := range targets {
 		_ = ss.sendBody(m, body)
 	}
+	if n, ok := m.(Notification); ok && n.Persistent && len(targets) < len(playerIDs) {
+		for _, id := range playerIDs {
+			if s.Session(id) == nil {
+				_ = s.keep(id, body)
+			}
+		}
+	}
 	return nil
 }
 
 // Broadcast sends m to every session, encoding it once.
 func (s *Server) Broadcast(m Message) error {
-	body, err := encodeMessage(m)
+	body, err := s.encodeMessage(m)
 	if err != nil {
 		return err
 	}
@@ -426,7 +472,18 @@ func (s *Server) Broadcast(m Message) error {
 	return nil
 }
 
-func encodeMessage(m Message) ([]byte, error) {
+// encodeMessage encodes m's body once, for any number of recipients. A
+// Notification gets an id and a creation time if it has none.
+func (s *Server) encodeMessage(m Message) ([]byte, error) {
+	if n, ok := m.(Notification); ok {
+		if n.ID == "" {
+			n.ID = randomID(8)
+		}
+		if n.Created.IsZero() {
+			n.Created = s.opts.Now()
+		}
+		m = n
+	}
 	var e encoder
 	return e.appendMessage(nil, m)
 }

@@ -211,6 +211,9 @@ func (c *serverConn) open(resumeErr *Error) error {
 	if err := c.attach(ss, 0, false, resumeErr); err != nil {
 		return err
 	}
+	for _, body := range c.srv.takeInbox(ss.player) {
+		_ = ss.ep.sendReliable(body)
+	}
 	c.srv.debug("session started", "session", ss.id, "player", ss.player, "remote", c.remote)
 	if f := c.srv.opts.OnSessionStart; f != nil {
 		f(ss)

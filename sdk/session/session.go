@@ -21,12 +21,12 @@ type Session struct {
 	token  []byte
 	ep     *endpoint
 
-	mu      sync.Mutex
-	conn    *serverConn // attached connection; nil while waiting for a resume
-	expiry  *time.Timer
-	ended   bool
-	endErr  error
-	rttUS   atomic.Uint32
+	mu     sync.Mutex
+	conn   *serverConn // attached connection; nil while waiting for a resume
+	expiry *time.Timer
+	ended  bool
+	endErr error
+	rttUS  atomic.Uint32
 }
 
 // ID returns the session's id.
@@ -65,8 +65,7 @@ func (s *Session) Counters() Counters { return s.ep.snapshot() }
 // matching ErrBehind and the session ends (CloseTooSlow). After the session
 // ended, Send fails with an error matching ErrClosed.
 func (s *Session) Send(m Message) error {
-	var e encoder
-	body, err := e.appendMessage(nil, m)
+	body, err := s.srv.encodeMessage(m)
 	if err != nil {
 		return err
 	}

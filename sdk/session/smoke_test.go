@@ -67,3 +67,19 @@ func TestSessionRoundTrip(t *testing.T) {
 	waitUntil(t, "a clock estimate", func() bool { return c.Clock().Samples > 0 })
 	waitUntil(t, "the server to see the state acknowledged", func() bool { return srv.Session("alice").StateAck() == 5 })
 }
+
+func TestPersistentNotificationWaitsForThePlayer(t *testing.T) {
+	srv, url := startServer(t, session.ServerOptions{})
+	if err := srv.Send("carol", session.Notification{Subject: "you were invited", Persistent: true}); err != nil {
+		t.Fatalf("Send to an offline player, persistent: %v", err)
+	}
+	err := srv.Send("carol", session.Notification{Subject: "gone with the wind"})
+	if !errors.Is(err, &session.Error{Code: session.CodeNotFound}) {
+		t.Fatalf("Send to an offline player, not persistent: %v, want not found", err)
+	}
+	c := dial(t, url, "carol", nil)
+	n := nextEvent[session.Notification](t, c)
+	if n.Subject != "you were invited" || !n.Persistent || n.ID == "" || n.Created.IsZero() {
+		t.Fatalf("kept notification = %+v", n)
+	}
+}
