@@ -154,6 +154,7 @@ type Client struct {
 	closeErr  error
 
 	readerGID atomic.Uint64 // the read goroutine inside a handler, if any
+	runGID    atomic.Uint64 // the goroutine that reconnects
 	quit      chan struct{}
 	quitOnce  sync.Once
 	done      chan struct{}
@@ -379,8 +380,8 @@ func (c *Client) Close() error {
 		c.cancel()
 	}
 	c.mu.Unlock()
-	if c.readerGID.Load() == goid.Current() {
-		return nil
+	if g := goid.Current(); c.readerGID.Load() == g || c.runGID.Load() == g {
+		return nil // called from a handler, which cannot wait for itself
 	}
 	<-c.done
 	return nil
@@ -446,6 +447,7 @@ func (c *Client) deliver(m Message) {
 // run watches the connection and reconnects when it drops, until Close or
 // a close that says not to.
 func (c *Client) run(cc *clientConn) {
+	c.runGID.Store(goid.Current())
 	defer close(c.done)
 	defer c.wg.Wait()
 	for {

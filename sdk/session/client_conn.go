@@ -84,6 +84,13 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 	case <-cc.l.done:
 		return nil, cc.endErr()
 	case <-ctx.Done():
+		select {
+		case err := <-cc.welcomed:
+			if err == nil {
+				return cc, nil // welcomed just in time
+			}
+		default:
+		}
 		ws.Close()
 		return nil, fmt.Errorf("session handshake with %s: %w", c.url, ctx.Err())
 	}

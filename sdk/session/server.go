@@ -329,8 +329,9 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		conns = append(conns, c)
 	}
 	s.mu.Unlock()
+	const reason = "server shutting down; reconnect"
 	for _, c := range conns {
-		c.shutdown("server shutting down; reconnect")
+		c.shutdown(reason)
 	}
 	var err error
 	for _, c := range conns {
@@ -344,7 +345,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		}
 	}
 	for _, c := range conns {
-		c.l.close(sdk.CloseGoingAway, "server shutting down; reconnect")
+		s.closeAsync(c.l, sdk.CloseGoingAway, reason)
 	}
 	s.mu.Lock()
 	sessions := make([]*Session, 0, len(s.sessions))
@@ -510,6 +511,16 @@ func (s *Server) newConn() (*serverConn, *sdk.MessageWebSocket) {
 	ws.OnClosed(c.onClosed)
 	s.conns[c] = struct{}{}
 	return c, ws
+}
+
+// closeAsync closes a link without waiting for its closing handshake, for
+// callers that must not block: a game's tick, another connection's reader.
+func (s *Server) closeAsync(l *link, code sdk.CloseCode, reason string) {
+	s.wg.Add(1)
+	go func() {
+		defer s.wg.Done()
+		l.close(code, reason)
+	}()
 }
 
 func (s *Server) dropConn(c *serverConn) {

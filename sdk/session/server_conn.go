@@ -32,6 +32,7 @@ type serverConn struct {
 
 	helloTimer *time.Timer
 	endSession atomic.Bool // the server closed for good: end the session with the connection
+	writing    atomic.Bool // the writer runs
 
 	reqMu    sync.Mutex
 	inflight int
@@ -273,7 +274,7 @@ func (c *serverConn) attach(ss *Session, peerAck uint64, resumed bool, resumeErr
 	}
 	ss.mu.Unlock()
 	if old != nil {
-		old.l.close(CloseReplaced, "session resumed on another connection")
+		c.srv.closeAsync(old.l, CloseReplaced, "session resumed on another connection")
 	}
 	if err := ss.ep.attach(c.l.wake, peerAck); err != nil {
 		return err
@@ -312,6 +313,7 @@ func (c *serverConn) attach(ss *Session, peerAck uint64, resumed bool, resumeErr
 	if err := ss.ep.sendControlFirst(encodeBody(w), noClass, true); err != nil {
 		return err
 	}
+	c.writing.Store(true)
 	c.srv.wg.Add(1)
 	go func() {
 		defer c.srv.wg.Done()
@@ -401,11 +403,11 @@ func callRequest(ctx context.Context, h func(context.Context, *Session, Request)
 
 // shutdown drains the connection: what is queued goes out, then 1001.
 func (c *serverConn) shutdown(reason string) {
-	if c.sess == nil {
-		c.l.close(sdk.CloseGoingAway, reason)
-		return
-	}
 	c.l.drain(reason)
+	if !c.writing.Load() {
+		// No writer to drain: no session yet.
+		c.srv.closeAsync(c.l, sdk.CloseGoingAway, reason)
+	}
 }
 
 func (c *serverConn) onClosed(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) {

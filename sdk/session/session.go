@@ -93,7 +93,8 @@ func (s *Session) sendBody(m Message, body []byte) error {
 
 // Close ends the session for good: its connection is closed with code and
 // reason (CloseKicked, say), and the client does not come back (unless code
-// is one it reconnects after; see the Close constants).
+// is one it reconnects after; see the Close constants). It does not wait
+// for the closing handshake.
 func (s *Session) Close(code sdk.CloseCode, reason string) {
 	s.endWith(code, reason, errors.New(reason))
 }
@@ -104,7 +105,7 @@ func (s *Session) endWith(code sdk.CloseCode, reason string, err error) {
 	s.mu.Unlock()
 	if c != nil {
 		c.endSession.Store(true)
-		c.l.close(code, reason)
+		s.srv.closeAsync(c.l, code, reason)
 	}
 	s.end(err)
 }
