@@ -45,6 +45,9 @@ type ClientOptions struct {
 
 	// PingInterval is how often the client pings, for its Clock and so the
 	// server knows it is alive. Default 1 s (the first pings come faster).
+	// Unless Control.PingInterval says otherwise, a connection on which
+	// nothing arrives for four intervals is dropped, and the client
+	// reconnects.
 	PingInterval time.Duration
 
 	// HandshakeTimeout bounds each connection attempt: TCP, TLS, the

@@ -50,6 +50,11 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 	ws := sdk.NewMessageWebSocket()
 	ws.Control = c.opts.Control
 	ws.Control.MessageType = sdk.Binary
+	if ws.Control.PingInterval <= 0 {
+		// The session's pings keep the server talking; silence for twice
+		// this long means the server or the path is gone.
+		ws.Control.PingInterval = 2 * c.opts.PingInterval
+	}
 	if c.opts.Token != "" {
 		ws.SetRequestHeader("Authorization", "Bearer "+c.opts.Token)
 	}
