@@ -595,10 +595,13 @@ func (c *conn) writeMessage(ctx context.Context, op frame.Op, rsv byte, fin bool
 }
 
 // setWriteDeadline moves nc's write deadline to d, skipping the update when
-// the current one is already within a second before d: a send timeout that is
-// up to a second short is cheaper than a timer update per message.
+// the current one is already a little before d (up to a second, and up to
+// an eighth of SendTimeout, so that it is never in the past): a send
+// timeout that is that much short is cheaper than a timer update per
+// message.
 func (c *conn) setWriteDeadline(d time.Time) {
-	if c.wdeadline.After(d) || c.wdeadline.Before(d.Add(-time.Second)) {
+	slack := min(time.Second, c.ctl.SendTimeout/8)
+	if c.wdeadline.After(d) || c.wdeadline.Before(d.Add(-slack)) {
 		c.wdeadline = d
 		_ = c.nc.SetWriteDeadline(d)
 	}

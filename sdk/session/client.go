@@ -548,7 +548,7 @@ func permanent(err error) bool {
 	if errors.Is(err, sdk.ErrInvalidURL) || errors.As(err, &v) {
 		return true
 	}
-	if code := sdk.CloseStatus(err); code != 0 && !reconnectAfter(sdk.ClosedEvent{Code: sdk.CloseCode(code)}) {
+	if code := sdk.CloseStatus(err); code > 0 && !reconnectAfter(sdk.ClosedEvent{Code: sdk.CloseCode(code)}) {
 		return true
 	}
 	return false

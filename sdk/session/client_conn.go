@@ -87,6 +87,13 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 		<-cc.l.done
 		return nil, err
 	case <-cc.l.done:
+		select {
+		case err := <-cc.welcomed:
+			if err == nil {
+				return cc, nil // welcomed, then closed: run reports the close
+			}
+		default:
+		}
 		return nil, cc.endErr()
 	case <-ctx.Done():
 		select {

@@ -1,6 +1,7 @@
 package session
 
 import (
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -253,12 +254,22 @@ func behindError(n, bytes int) error {
 	return violationf(CloseTooSlow, "fell too far behind: %d reliable messages (%d bytes) not acknowledged", n, bytes)
 }
 
+// errDetached tells a writer that its connection is no longer the
+// endpoint's: a newer one took over.
+var errDetached = errors.New("connection replaced")
+
 // next appends the next envelope to send to b, or returns ok false when
-// there is nothing to send. An error means the peer is too slow, or the
-// endpoint broke, and the connection must close with it.
-func (ep *endpoint) next(b []byte) (out []byte, ok bool, err error) {
+// there is nothing to send. wake identifies the calling writer's
+// connection: only the attached one may take envelopes, or a replaced
+// connection's writer would steal what the new one must send. An error
+// means the peer is too slow, the endpoint broke, or the connection was
+// replaced (errDetached); the writer stops.
+func (ep *endpoint) next(b []byte, wake chan struct{}) (out []byte, ok bool, err error) {
 	ep.mu.Lock()
 	defer ep.mu.Unlock()
+	if ep.wake != wake {
+		return b, false, errDetached
+	}
 	if ep.broken != nil {
 		return b, false, ep.broken
 	}

@@ -115,8 +115,11 @@ func setBody(env *gamesockv1.Envelope, body proto.Message) {
 var unmarshal = proto.UnmarshalOptions{}
 
 // decodeEnvelope decodes one envelope into env. Garbage, a truncated
-// message and fields this protocol version does not know are violations
-// (CloseBadEnvelope), each with a reason that says which.
+// message and envelope fields this protocol version does not know are
+// violations (CloseBadEnvelope), each with a reason that says which: an
+// envelope body this end cannot read must not pass for an
+// acknowledgement. Unknown fields inside a known body are ignored, as
+// protobuf intends, so that a body may gain fields within a version.
 func decodeEnvelope(data []byte, env *gamesockv1.Envelope) error {
 	if err := unmarshal.Unmarshal(data, env); err != nil {
 		return violationf(CloseBadEnvelope, "envelope does not decode: %v", err)

@@ -41,9 +41,9 @@ func (c Class) String() string {
 // client reconnects after 1001, 1006, 1011-1014 and CloseTooSlow; after any
 // other code it stops, since trying again would fail the same way.
 const (
-	// CloseBadEnvelope: an envelope that does not decode, has fields this
-	// protocol version does not know, is not allowed in that direction or
-	// at that point, or has a sequence number out of order.
+	// CloseBadEnvelope: an envelope that does not decode, has envelope
+	// fields this protocol version does not know, is not allowed in that
+	// direction or at that point, or has a sequence number out of order.
 	CloseBadEnvelope sdk.CloseCode = 4400
 	// CloseUnauthorized: the session's player is no longer allowed.
 	CloseUnauthorized sdk.CloseCode = 4401

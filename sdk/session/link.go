@@ -87,7 +87,10 @@ func (l *link) writeLoop(ep *endpoint, p *pinger) {
 	}
 	for {
 		for {
-			out, ok, err := ep.next(buf[:0])
+			out, ok, err := ep.next(buf[:0], l.wake)
+			if errors.Is(err, errDetached) {
+				return // whoever replaced the connection closes it
+			}
 			if err != nil {
 				l.closeWith(err)
 				return

@@ -188,7 +188,7 @@ type ServerStats struct {
 	Resumes               uint64 // sessions reattached
 	ResumesRejected       uint64 // forged, unknown or expired
 	AuthRejected          uint64 // upgrades Authenticate refused
-	BadEnvelopes          uint64 // connections closed with CloseBadEnvelope
+	BadEnvelopes          uint64 // connections closed with CloseBadEnvelope, or 1009 for an envelope too big
 	VersionMismatches     uint64
 	RateLimited           uint64 // states dropped, requests refused, connections closed for rate
 	TooSlow               uint64 // connections closed with CloseTooSlow

@@ -69,6 +69,8 @@ func (c *serverConn) started() {
 		return
 	}
 	c.helloTimer = time.AfterFunc(c.srv.opts.HelloTimeout, func() {
+		c.endSession.Store(true)
+		c.srv.count(func(st *ServerStats) { st.BadEnvelopes++ })
 		c.l.close(CloseBadEnvelope, fmt.Sprintf("no hello or resume within %v", c.srv.opts.HelloTimeout))
 	})
 }
@@ -98,8 +100,6 @@ func (c *serverConn) violated(err error) {
 			st.RateLimited++
 		case CloseProtocolVersion:
 			st.VersionMismatches++
-		case CloseTooSlow:
-			st.TooSlow++
 		}
 	})
 	c.srv.debug("closing a connection that broke the rules", "player", c.player, "remote", c.remote, "err", err)
@@ -117,6 +117,13 @@ func (c *serverConn) handle(m sdk.Message) error {
 		return c.hello(env)
 	}
 	ss := c.sess
+	ss.deliverMu.Lock()
+	defer ss.deliverMu.Unlock()
+	if !ss.current(c) {
+		// A newer connection took the session over; this one is closing.
+		c.stopped = true
+		return nil
+	}
 	if err := ss.ep.onAck(env.Ack, env.StateAck); err != nil {
 		return err
 	}
@@ -276,10 +283,12 @@ func (c *serverConn) attach(ss *Session, peerAck uint64, resumed bool, resumeErr
 	if old != nil {
 		c.srv.closeAsync(old.l, CloseReplaced, "session resumed on another connection")
 	}
+	// The connection is the session's from here on, even if attach fails:
+	// its close then ends the session like any other violation.
+	c.sess = ss
 	if err := ss.ep.attach(c.l.wake, peerAck); err != nil {
 		return err
 	}
-	c.sess = ss
 	c.reqMu.Lock()
 	if c.helloTimer != nil {
 		c.helloTimer.Stop()
@@ -436,6 +445,15 @@ func (c *serverConn) onClosed(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) {
 		return // replaced by a newer connection
 	}
 	ss.ep.detach(c.l.wake)
+	if e.Code == CloseTooSlow && !closedByPeer(e) {
+		// Cut by its writer or by a full window: counted here, once.
+		c.srv.count(func(st *ServerStats) { st.TooSlow++ })
+	}
+	if e.Code == sdk.CloseMessageTooBig {
+		// The socket layer closed it: an envelope over Limits.MaxMessageSize.
+		c.srv.count(func(st *ServerStats) { st.BadEnvelopes++ })
+		c.endSession.Store(true)
+	}
 	err := e.Err
 	if err == nil {
 		err = fmt.Errorf("connection closed with %d %s", e.Code, e.Reason)
@@ -448,4 +466,10 @@ func (c *serverConn) onClosed(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) {
 	if f := c.srv.opts.OnDisconnect; f != nil {
 		f(ss, err)
 	}
+}
+
+// closedByPeer reports whether the peer sent the close e reports.
+func closedByPeer(e sdk.ClosedEvent) bool {
+	var ce *sdk.CloseError
+	return errors.As(e.Err, &ce) && ce.Remote
 }

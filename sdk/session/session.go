@@ -21,6 +21,10 @@ type Session struct {
 	token  []byte
 	ep     *endpoint
 
+	// deliverMu orders deliveries to the game: a replaced connection's
+	// reader may still be running when the new one starts.
+	deliverMu sync.Mutex
+
 	mu     sync.Mutex
 	conn   *serverConn // attached connection; nil while waiting for a resume
 	expiry *time.Timer
@@ -34,6 +38,13 @@ func (s *Session) ID() string { return s.id }
 
 // PlayerID returns the player id Authenticate gave the session's client.
 func (s *Session) PlayerID() string { return s.player }
+
+// current reports whether c is the session's connection.
+func (s *Session) current(c *serverConn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.conn == c
+}
 
 // Connected reports whether the session has a connection now.
 func (s *Session) Connected() bool {
@@ -84,7 +95,6 @@ func (s *Session) sendBody(m Message, body []byte) error {
 	}
 	var v *violation
 	if errors.As(err, &v) && v.code == CloseTooSlow {
-		s.srv.count(func(st *ServerStats) { st.TooSlow++ })
 		s.endWith(v.code, v.text, err)
 		return errors.Join(ErrBehind, err)
 	}
