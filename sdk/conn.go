@@ -10,6 +10,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/gamesock/gamesock/sdk/internal/bufpool"
@@ -90,6 +91,8 @@ type conn struct {
 	closeOnce sync.Once
 	closeSent atomic.Bool
 	failure   atomic.Pointer[Error] // why the socket ended; first one wins
+	sendErr   atomic.Pointer[Error] // a write found the peer gone (see sendFailed)
+	dropTimer atomic.Pointer[time.Timer]
 	readDone  chan struct{}
 	kaDone    chan struct{} // closed when the keepalive goroutine exits
 	readGID   atomic.Uint64 // the read goroutine's id, which runs the handlers
@@ -193,8 +196,14 @@ func (c *conn) violation(code CloseCode, format string, args ...any) *Error {
 func (c *conn) readLoop() {
 	c.readGID.Store(goid.Current())
 	err := c.readFrames()
-	f := c.fail(err)
 	var ce *CloseError
+	if se := c.sendErr.Load(); se != nil && !(errors.As(err.Err, &ce) && ce.Remote) {
+		err = se // the peer left without a close frame we could read
+	}
+	if t := c.dropTimer.Load(); t != nil {
+		t.Stop()
+	}
+	f := c.fail(err)
 	if errors.As(f.Err, &ce) && !ce.Remote && ce.Code != CloseAbnormal {
 		// Our side found a violation (or the user closed): say so to the peer.
 		c.writeClose(ce.Code, ce.Reason)
@@ -561,6 +570,9 @@ func (c *conn) writeMessage(ctx context.Context, op frame.Op, rsv byte, fin bool
 	if c.failure.Load() != nil || c.closeSent.Load() {
 		return c.opError("send")
 	}
+	if se := c.sendErr.Load(); se != nil {
+		return se
+	}
 	if ctx.Done() != nil {
 		fired := make(chan struct{})
 		stop := context.AfterFunc(ctx, func() {
@@ -582,9 +594,7 @@ func (c *conn) writeMessage(ctx context.Context, op frame.Op, rsv byte, fin bool
 		if cerr := ctx.Err(); cerr != nil {
 			err = cerr
 		}
-		e := c.fail(&Error{Op: "send", URL: c.peer, Status: classify(err), Err: err})
-		c.nc.Close()
-		return e
+		return c.sendFailed(err)
 	}
 	c.flushPongLocked()
 	c.st.bytesOut.Add(uint64(appLen))
@@ -648,6 +658,25 @@ func (c *conn) writeLocked(h frame.Header, p []byte) error {
 	return nil
 }
 
+// sendFailed records a failed write and returns the error for the sender.
+// Most failures end the socket at once. But when the peer is gone (it
+// closed or reset the connection), what it sent before, its close frame
+// with the reason maybe, may still wait in the receive buffer: the reader
+// gets up to CloseTimeout to take it, so that the socket ends with the
+// peer's close code rather than a broken pipe. Later sends fail at once.
+func (c *conn) sendFailed(err error) *Error {
+	e := &Error{Op: "send", URL: c.peer, Status: classify(err), Err: err}
+	if !errors.Is(err, syscall.EPIPE) && !errors.Is(err, syscall.ECONNRESET) {
+		e = c.fail(e)
+		c.nc.Close()
+		return e
+	}
+	if c.sendErr.CompareAndSwap(nil, e) {
+		c.dropTimer.Store(time.AfterFunc(c.ctl.CloseTimeout, func() { c.nc.Close() }))
+	}
+	return c.sendErr.Load()
+}
+
 // writeControl writes a control frame with its own deadline, waiting for the
 // write lock. Errors end the socket through the read loop.
 func (c *conn) writeControl(op frame.Op, p []byte, deadline time.Time) {
@@ -659,8 +688,7 @@ func (c *conn) writeControl(op frame.Op, p []byte, deadline time.Time) {
 	c.wdeadline = deadline
 	_ = c.nc.SetWriteDeadline(deadline)
 	if err := c.writeLocked(frame.Header{Fin: true, Op: op, Length: int64(len(p))}, p); err != nil {
-		c.fail(c.ioError("send", err))
-		c.nc.Close()
+		c.sendFailed(err)
 	}
 }
 
@@ -690,8 +718,7 @@ func (c *conn) flushPongLocked() {
 	c.pong.set.Store(false)
 	c.pong.mu.Unlock()
 	if err := c.writeLocked(frame.Header{Fin: true, Op: frame.OpPong, Length: int64(n)}, buf[:n]); err != nil {
-		c.fail(c.ioError("send", err))
-		c.nc.Close()
+		c.sendFailed(err)
 	}
 }
 
@@ -746,8 +773,7 @@ func (c *conn) keepalive() {
 			if c.failure.Load() == nil && !c.closeSent.Load() {
 				c.setWriteDeadline(time.Now().Add(c.ctl.SendTimeout))
 				if err := c.writeLocked(frame.Header{Fin: true, Op: op}, nil); err != nil {
-					c.fail(c.ioError("send", err))
-					c.nc.Close()
+					c.sendFailed(err)
 				}
 			}
 			c.wmu.Unlock()

@@ -156,7 +156,7 @@ type Client struct {
 	pending   map[uint64]chan reqResult
 	closeErr  error
 
-	readerGID atomic.Uint64 // the read goroutine inside a handler, if any
+	readerGID atomic.Uint64 // the current connection's read goroutine, which runs the handlers
 	runGID    atomic.Uint64 // the goroutine that reconnects
 	quit      chan struct{}
 	quitOnce  sync.Once
@@ -210,7 +210,7 @@ func Dial(ctx context.Context, url string, opts *ClientOptions) (*Client, error)
 	c.queue = newEventQueue(o.QueueSize)
 	c.ep = newEndpoint(endpointConfig{
 		window: o.Window, windowBytes: o.WindowBytes, refuseWhenFull: true,
-		maxLag: o.MaxLag, ackDelay: 20 * time.Millisecond, ackEvery: 32,
+		maxLag: o.MaxLag, ackDelay: 20 * time.Millisecond, stateAckDelay: 100 * time.Millisecond, ackEvery: 32,
 		controlCap: 1024, now: o.Now,
 	})
 	c.status = Connecting

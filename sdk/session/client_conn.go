@@ -19,6 +19,7 @@ type clientConn struct {
 	env      gamesockv1.Envelope
 	attached bool
 	stopped  bool
+	gid      uint64     // the read goroutine's id
 	welcomed chan error // the handshake's outcome, once
 
 	mu        sync.Mutex
@@ -113,8 +114,13 @@ func (cc *clientConn) onMessage(_ *sdk.MessageWebSocket, m sdk.Message) {
 		return
 	}
 	c := cc.c
-	c.readerGID.Store(goid.Current())
-	defer c.readerGID.Store(0)
+	if cc.gid == 0 {
+		// The read goroutine is the only one that runs handlers: Close
+		// called on it must not wait for itself. goid.Current is costly,
+		// so it is asked once per connection.
+		cc.gid = goid.Current()
+		c.readerGID.Store(cc.gid)
+	}
 	if err := cc.handle(m); err != nil {
 		cc.stopped = true
 		if !cc.attached {

@@ -36,14 +36,14 @@ type endpoint struct {
 
 	// What was received: the last reliable sequence delivered and the
 	// highest state tick, and what of them the peer was told.
-	recvSeq      uint64
-	recvTick     uint64
-	ackedSeq     uint64
-	ackedTick    uint64
-	ackDue       bool // the peer should be told soon
-	ackTimerArmd bool
-	ackTimer     *time.Timer
-	pendingAcks  int
+	recvSeq     uint64
+	recvTick    uint64
+	ackedSeq    uint64
+	ackedTick   uint64
+	ackDue      bool      // the peer should be told soon
+	ackAt       time.Time // when the armed ack timer fires; zero when not armed
+	ackTimer    *time.Timer
+	pendingAcks int
 
 	// lagSince is when the oldest send the peer has not acknowledged went
 	// out; zero when it acknowledged everything.
@@ -62,8 +62,9 @@ type endpointConfig struct {
 	refuseWhenFull bool
 	windowBytes    int           // and their bytes
 	maxLag         time.Duration // 0: no lag check
-	ackDelay       time.Duration // how long an acknowledgement may wait for a ride
-	ackEvery       int           // acknowledge at once after this many messages
+	ackDelay       time.Duration // how long a reliable message's acknowledgement may wait for a ride
+	stateAckDelay  time.Duration // and a state's, which only feeds lag checks and delta baselines
+	ackEvery       int           // acknowledge at once after this many reliable messages
 	controlCap     int
 	now            func() time.Time
 }
@@ -400,7 +401,8 @@ func (ep *endpoint) acceptSeq(seq uint64, n int) (deliver bool, err error) {
 		ep.recvSeq = seq
 		ep.counters[ClassReliable].MessagesIn++
 		ep.counters[ClassReliable].BytesIn += uint64(n)
-		ep.ackSoonLocked()
+		ep.pendingAcks++
+		ep.ackSoonLocked(ep.cfg.ackDelay)
 		return true, nil
 	case seq <= ep.recvSeq:
 		ep.counters[ClassReliable].Dropped++
@@ -420,7 +422,7 @@ func (ep *endpoint) acceptTick(tick uint64, n int) (deliver bool) {
 	}
 	if tick > ep.recvTick {
 		ep.recvTick = tick
-		ep.ackSoonLocked()
+		ep.ackSoonLocked(ep.cfg.stateAckDelay)
 	}
 	ep.counters[ClassState].MessagesIn++
 	ep.counters[ClassState].BytesIn += uint64(n)
@@ -428,24 +430,26 @@ func (ep *endpoint) acceptTick(tick uint64, n int) (deliver bool) {
 }
 
 // ackSoonLocked makes sure the peer hears of what was received: at once
-// after ackEvery messages, otherwise within ackDelay, riding on whatever
-// goes out first.
-func (ep *endpoint) ackSoonLocked() {
-	ep.pendingAcks++
+// after ackEvery reliable messages, otherwise within delay, riding on
+// whatever goes out first. Acknowledgements are batched because each one
+// costs the peer a read: at 30 states a second, acknowledging each would
+// double the server's reads.
+func (ep *endpoint) ackSoonLocked(delay time.Duration) {
 	if ep.pendingAcks >= ep.cfg.ackEvery {
 		ep.ackDue = true
 		signal(ep.wake)
 		return
 	}
-	if !ep.ackTimerArmd {
-		ep.ackTimerArmd = true
-		ep.ackTimer.Reset(ep.cfg.ackDelay)
+	at := ep.cfg.now().Add(delay)
+	if ep.ackAt.IsZero() || at.Before(ep.ackAt) {
+		ep.ackAt = at
+		ep.ackTimer.Reset(delay)
 	}
 }
 
 func (ep *endpoint) ackTimerFired() {
 	ep.mu.Lock()
-	ep.ackTimerArmd = false
+	ep.ackAt = time.Time{}
 	if ep.recvSeq != ep.ackedSeq || ep.recvTick != ep.ackedTick {
 		ep.ackDue = true
 		signal(ep.wake)

@@ -138,7 +138,7 @@ func decodeEnvelope(data []byte, env *gamesockv1.Envelope) error {
 func bodyName(env *gamesockv1.Envelope) string {
 	switch env.Body.(type) {
 	case nil:
-		return "ack"
+		return "bare acknowledgement"
 	case *gamesockv1.Envelope_State:
 		return "state"
 	case *gamesockv1.Envelope_Payload:

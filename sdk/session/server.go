@@ -235,13 +235,14 @@ func NewServer(opts ServerOptions) *Server {
 
 func (s *Server) endpointConfig() endpointConfig {
 	return endpointConfig{
-		window:      s.limits.Window,
-		windowBytes: s.limits.WindowBytes,
-		maxLag:      s.limits.MaxLag,
-		ackDelay:    20 * time.Millisecond,
-		ackEvery:    32,
-		controlCap:  s.limits.MaxConcurrentRequests + 2*pingBurst + 8,
-		now:         s.opts.Now,
+		window:        s.limits.Window,
+		windowBytes:   s.limits.WindowBytes,
+		maxLag:        s.limits.MaxLag,
+		ackDelay:      20 * time.Millisecond,
+		stateAckDelay: 100 * time.Millisecond,
+		ackEvery:      32,
+		controlCap:    s.limits.MaxConcurrentRequests + 2*pingBurst + 8,
+		now:           s.opts.Now,
 	}
 }
 
