@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"io"
 	"math"
+	"net"
 	"runtime/pprof"
 	"slices"
 	"sync"
@@ -231,5 +233,124 @@ func benchmarkBroadcast(b *testing.B, n int) {
 	reportLatencies(b, "", all)
 	b.ReportMetric(float64(cpu.Microseconds())/float64(ticks), "process-cpu-us/tick")
 	b.ReportMetric(float64(inBroadcast.Microseconds())/float64(ticks), "broadcast-us/tick")
+	b.ReportMetric(float64(len(all))/float64(want), "delivered/expected")
+}
+
+// BenchmarkFanoutRawTCP30Hz is the floor BenchmarkBroadcast30Hz is
+// measured against: the same fan-out with no WebSocket, no session and no
+// protobuf. A server writes the same 500 bytes, stamped, to n loopback TCP
+// connections at 30 Hz, each through a writer goroutine of its own woken
+// by a one-slot channel (the session server's shape), and n reader
+// goroutines in this process record the latency:
+//
+//	go test -run '^$' -bench 'Broadcast30Hz|FanoutRawTCP30Hz' -benchtime 300x ./sdk/session/
+func BenchmarkFanoutRawTCP30Hz(b *testing.B) {
+	for _, n := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("conns=%d", n), func(b *testing.B) {
+			benchmarkFanoutRawTCP(b, n)
+		})
+	}
+}
+
+func benchmarkFanoutRawTCP(b *testing.B, n int) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ln.Close()
+	accepted := make(chan net.Conn, n)
+	go func() {
+		for range n {
+			c, err := ln.Accept()
+			if err != nil {
+				close(accepted)
+				return
+			}
+			accepted <- c
+		}
+	}()
+	lat := make([]latencies, n)
+	var readers, writers sync.WaitGroup
+	var clientConns, serverConns []net.Conn
+	defer func() {
+		for _, c := range append(clientConns, serverConns...) {
+			c.Close()
+		}
+		readers.Wait()
+		writers.Wait()
+	}()
+	for i := range n {
+		c, err := net.Dial("tcp", ln.Addr().String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		clientConns = append(clientConns, c)
+		readers.Add(1)
+		go func() {
+			defer readers.Done()
+			buf := make([]byte, 500)
+			for {
+				if _, err := io.ReadFull(c, buf); err != nil {
+					return
+				}
+				lat[i].record(session.State{Data: buf})
+			}
+		}()
+	}
+	wakes := make([]chan []byte, n)
+	for i := range n {
+		c, ok := <-accepted
+		if !ok {
+			b.Fatal("the listener failed")
+		}
+		serverConns = append(serverConns, c)
+		wakes[i] = make(chan []byte, 1)
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for p := range wakes[i] {
+				if _, err := c.Write(p); err != nil {
+					return
+				}
+			}
+		}()
+	}
+	defer func() {
+		for _, w := range wakes {
+			close(w)
+		}
+	}()
+
+	ticker := time.NewTicker(time.Second / 30)
+	defer ticker.Stop()
+	var ticks int64
+	cpu0 := processCPU(b)
+	for b.Loop() {
+		ticks++
+		msg := make([]byte, 500)
+		stampedState(uint64(ticks), msg)
+		for _, w := range wakes {
+			select {
+			case w <- msg:
+			default: // the writer is behind: latest wins, as for States
+			}
+		}
+		<-ticker.C
+	}
+	cpu := processCPU(b) - cpu0
+	want := ticks * int64(n)
+	waitDelivered(want, 2*time.Second, func() int64 {
+		var sum int64
+		for i := range lat {
+			sum += lat[i].delivered.Load()
+		}
+		return sum
+	})
+	var all []int64
+	for i := range lat {
+		all = append(all, lat[i].samples()...)
+	}
+	reportLatencies(b, "", all)
+	b.ReportMetric(float64(cpu.Microseconds())/float64(ticks), "process-cpu-us/tick")
 	b.ReportMetric(float64(len(all))/float64(want), "delivered/expected")
 }

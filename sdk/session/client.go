@@ -210,7 +210,7 @@ func Dial(ctx context.Context, url string, opts *ClientOptions) (*Client, error)
 	c.queue = newEventQueue(o.QueueSize)
 	c.ep = newEndpoint(endpointConfig{
 		window: o.Window, windowBytes: o.WindowBytes, refuseWhenFull: true,
-		maxLag: o.MaxLag, ackDelay: 20 * time.Millisecond, stateAckDelay: 100 * time.Millisecond, ackEvery: 32,
+		maxLag: o.MaxLag, ackDelay: 20 * time.Millisecond, stateAckDelay: 200 * time.Millisecond, ackEvery: 32,
 		controlCap: 1024, now: o.Now,
 	})
 	c.status = Connecting
@@ -259,11 +259,11 @@ func (c *Client) Counters() Counters { return c.ep.snapshot() }
 // reconnecting, sent again after a resume, delivered once; beyond
 // ClientOptions.Window unacknowledged, Send fails with ErrBehind.
 func (c *Client) Send(m Message) error {
-	var e encoder
-	body, err := e.appendMessage(nil, m)
+	body, enc, err := encodePooled(m)
 	if err != nil {
 		return err
 	}
+	defer enc.release()
 	c.mu.Lock()
 	lim, status := c.limits, c.status
 	c.mu.Unlock()

@@ -63,10 +63,15 @@ type endpointConfig struct {
 	windowBytes    int           // and their bytes
 	maxLag         time.Duration // 0: no lag check
 	ackDelay       time.Duration // how long a reliable message's acknowledgement may wait for a ride
-	stateAckDelay  time.Duration // and a state's, which only feeds lag checks and delta baselines
-	ackEvery       int           // acknowledge at once after this many reliable messages
-	controlCap     int
-	now            func() time.Time
+	// stateAckDelay is how long a state's acknowledgement may wait: it only
+	// feeds lag checks and delta baselines, and a client that sends inputs
+	// every tick carries it on them for free. Alone, each costs the server
+	// a read; at 1,000 receive-only clients, acknowledging every 200 ms
+	// rather than every state saves a sixth of the CPU.
+	stateAckDelay time.Duration
+	ackEvery      int // acknowledge at once after this many reliable messages
+	controlCap    int
+	now           func() time.Time
 }
 
 type controlMsg struct {

@@ -2,10 +2,12 @@ package session
 
 import (
 	"fmt"
+	"sync"
 
 	gamesockv1 "github.com/gamesock/gamesock/proto/gamesock/v1"
 	"google.golang.org/protobuf/encoding/protowire"
 	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/types/known/timestamppb"
 )
 
 // The wire form of an envelope is its header (seq, ack, state_ack) followed
@@ -50,9 +52,36 @@ type encoder struct {
 	payload gamesockv1.Payload
 	stateB  gamesockv1.Envelope_State
 	payB    gamesockv1.Envelope_Payload
+	notif   gamesockv1.Notification
+	notifB  gamesockv1.Envelope_Notification
+	created timestamppb.Timestamp
 }
 
 var marshal = proto.MarshalOptions{Deterministic: true}
+
+// encoders pools encoders and, for States, their buffers.
+var encoders = sync.Pool{New: func() any { return new(pooledEncoder) }}
+
+type pooledEncoder struct {
+	encoder
+	buf []byte
+}
+
+// encodePooled encodes m's body with a pooled encoder. A State's body is
+// in the encoder's buffer, valid until release; any other body is
+// allocated, for the reliable window to keep.
+func encodePooled(m Message) (body []byte, e *pooledEncoder, err error) {
+	e = encoders.Get().(*pooledEncoder)
+	if _, ok := m.(State); ok {
+		e.buf, err = e.appendMessage(e.buf[:0], m)
+		return e.buf, e, err
+	}
+	body, err = e.appendMessage(nil, m)
+	return body, e, err
+}
+
+// release returns the encoder, and a State's body with it, to the pool.
+func (e *pooledEncoder) release() { encoders.Put(e) }
 
 // appendMessage appends m's body field to b.
 func (e *encoder) appendMessage(b []byte, m Message) ([]byte, error) {
@@ -65,6 +94,15 @@ func (e *encoder) appendMessage(b []byte, m Message) ([]byte, error) {
 		e.payload = gamesockv1.Payload{Kind: m.Kind, Data: m.Data}
 		e.payB.Payload = &e.payload
 		e.env.Body = &e.payB
+	case Notification:
+		e.notif = gamesockv1.Notification{Id: m.ID, Kind: m.Kind, Subject: m.Subject, Content: m.Content,
+			SenderId: m.Sender, Persistent: m.Persistent}
+		if !m.Created.IsZero() {
+			e.created = timestamppb.Timestamp{Seconds: m.Created.Unix(), Nanos: int32(m.Created.Nanosecond())}
+			e.notif.CreateTime = &e.created
+		}
+		e.notifB.Notification = &e.notif
+		e.env.Body = &e.notifB
 	case nil:
 		return b, fmt.Errorf("session: nil message")
 	default:
@@ -72,7 +110,7 @@ func (e *encoder) appendMessage(b []byte, m Message) ([]byte, error) {
 	}
 	b, err := marshal.MarshalAppend(b, &e.env)
 	e.env.Body = nil
-	e.state.Data, e.payload.Data = nil, nil
+	e.state.Data, e.payload.Data, e.notif.Content = nil, nil, nil
 	return b, err
 }
 

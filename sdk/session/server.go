@@ -396,10 +396,11 @@ func (s *Server) Send(playerID string, m Message) error {
 	ss := s.Session(playerID)
 	if ss == nil {
 		if n, ok := m.(Notification); ok && n.Persistent {
-			body, err := s.encodeMessage(m)
+			body, enc, err := s.encodeMessage(m)
 			if err != nil {
 				return err
 			}
+			defer enc.release()
 			return s.keep(playerID, body)
 		}
 		return Errorf(CodeNotFound, "no session for player %q", playerID)
@@ -437,10 +438,11 @@ func (s *Server) takeInbox(player string) [][]byte {
 // once. Players without a session are skipped; a player whose window is
 // full is cut (see Limits.Window). It fails only if m does not encode.
 func (s *Server) SendTo(playerIDs []string, m Message) error {
-	body, err := s.encodeMessage(m)
+	body, enc, err := s.encodeMessage(m)
 	if err != nil {
 		return err
 	}
+	defer enc.release()
 	s.mu.Lock()
 	targets := make([]*Session, 0, len(playerIDs))
 	for _, id := range playerIDs {
@@ -464,20 +466,25 @@ func (s *Server) SendTo(playerIDs []string, m Message) error {
 
 // Broadcast sends m to every session, encoding it once.
 func (s *Server) Broadcast(m Message) error {
-	body, err := s.encodeMessage(m)
+	body, enc, err := s.encodeMessage(m)
 	if err != nil {
 		return err
 	}
+	defer enc.release()
 	for _, ss := range s.Sessions() {
 		_ = ss.sendBody(m, body)
 	}
 	return nil
 }
 
-// encodeMessage encodes m's body once, for any number of recipients. A
+// encodeMessage encodes m's body once, for any number of recipients, and
+// returns it with the pooled encoder to release. A State's body is in the
+// encoder's buffer, valid until release: sendState copies it into its slot,
+// so the latest-wins path allocates nothing. Any other body is kept until
+// acknowledged, so it is allocated and release leaves it alone. A
 // Notification gets an id and a creation time if it has none.
-func (s *Server) encodeMessage(m Message) ([]byte, error) {
-	if n, ok := m.(Notification); ok {
+func (s *Server) encodeMessage(m Message) (body []byte, enc *pooledEncoder, err error) {
+	if n, ok := m.(Notification); ok && (n.ID == "" || n.Created.IsZero()) {
 		if n.ID == "" {
 			n.ID = randomID(8)
 		}
@@ -486,8 +493,7 @@ func (s *Server) encodeMessage(m Message) ([]byte, error) {
 		}
 		m = n
 	}
-	var e encoder
-	return e.appendMessage(nil, m)
+	return encodePooled(m)
 }
 
 // newConn returns the state of a new connection and its socket, or nil

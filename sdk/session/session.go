@@ -76,10 +76,11 @@ func (s *Session) Counters() Counters { return s.ep.snapshot() }
 // matching ErrBehind and the session ends (CloseTooSlow). After the session
 // ended, Send fails with an error matching ErrClosed.
 func (s *Session) Send(m Message) error {
-	body, err := s.srv.encodeMessage(m)
+	body, enc, err := s.srv.encodeMessage(m)
 	if err != nil {
 		return err
 	}
+	defer enc.release()
 	return s.sendBody(m, body)
 }
 
