@@ -154,7 +154,9 @@ var (
 	// ErrClosed: the session ended (Close, or a close it does not come back
 	// from). Errors that wrap it say why.
 	ErrClosed = errors.New("session closed")
-	// ErrBehind: the peer fell too far behind, and was cut (CloseTooSlow).
+	// ErrBehind: the peer has left too many reliable messages
+	// unacknowledged. A server cuts it (CloseTooSlow); a client's Send
+	// refuses the message, and may be tried again once the server caught up.
 	ErrBehind = errors.New("peer too far behind")
 	// ErrNotConnected: the client is reconnecting; requests fail fast with it
 	// rather than wait.
