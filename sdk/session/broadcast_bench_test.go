@@ -152,6 +152,25 @@ func waitDelivered(want int64, limit time.Duration, delivered func() int64) {
 	}
 }
 
+// reportDeliveries waits (at most 2 s) for want deliveries over lat, then
+// reports their latencies, under names prefixed with prefix, and the
+// fraction delivered.
+func reportDeliveries(b *testing.B, prefix string, lat []latencies, want int64) {
+	waitDelivered(want, 2*time.Second, func() int64 {
+		var sum int64
+		for i := range lat {
+			sum += lat[i].delivered.Load()
+		}
+		return sum
+	})
+	var all []int64
+	for i := range lat {
+		all = append(all, lat[i].samples()...)
+	}
+	reportLatencies(b, prefix, all)
+	b.ReportMetric(float64(len(all))/float64(want), "delivered/expected")
+}
+
 // BenchmarkBroadcast30Hz runs a server that broadcasts a 500-byte State at
 // 30 Hz to many client sessions over loopback, all in this process. An
 // iteration is one tick: a Broadcast, then the wait for the next tick of a
@@ -197,14 +216,6 @@ func benchmarkBroadcast(b *testing.B, n int) {
 	if got := srv.Stats().Sessions; got != n {
 		b.Fatalf("%d sessions on the server, want %d", got, n)
 	}
-	delivered := func() int64 {
-		var sum int64
-		for i := range lat {
-			sum += lat[i].delivered.Load()
-		}
-		return sum
-	}
-
 	data := make([]byte, 500)
 	ticker := time.NewTicker(time.Second / 30)
 	defer ticker.Stop()
@@ -223,17 +234,9 @@ func benchmarkBroadcast(b *testing.B, n int) {
 		}
 	})
 	cpu := processCPU(b) - cpu0
-
-	want := int64(ticks) * int64(n)
-	waitDelivered(want, 2*time.Second, delivered)
-	var all []int64
-	for i := range lat {
-		all = append(all, lat[i].samples()...)
-	}
-	reportLatencies(b, "", all)
+	reportDeliveries(b, "", lat, int64(ticks)*int64(n))
 	b.ReportMetric(float64(cpu.Microseconds())/float64(ticks), "process-cpu-us/tick")
 	b.ReportMetric(float64(inBroadcast.Microseconds())/float64(ticks), "broadcast-us/tick")
-	b.ReportMetric(float64(len(all))/float64(want), "delivered/expected")
 }
 
 // BenchmarkFanoutRawTCP30Hz is the floor BenchmarkBroadcast30Hz is
@@ -338,19 +341,6 @@ func benchmarkFanoutRawTCP(b *testing.B, n int) {
 		<-ticker.C
 	}
 	cpu := processCPU(b) - cpu0
-	want := ticks * int64(n)
-	waitDelivered(want, 2*time.Second, func() int64 {
-		var sum int64
-		for i := range lat {
-			sum += lat[i].delivered.Load()
-		}
-		return sum
-	})
-	var all []int64
-	for i := range lat {
-		all = append(all, lat[i].samples()...)
-	}
-	reportLatencies(b, "", all)
+	reportDeliveries(b, "", lat, ticks*int64(n))
 	b.ReportMetric(float64(cpu.Microseconds())/float64(ticks), "process-cpu-us/tick")
-	b.ReportMetric(float64(len(all))/float64(want), "delivered/expected")
 }

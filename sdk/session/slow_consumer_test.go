@@ -452,20 +452,7 @@ func benchmarkSlowConsumer(b *testing.B, healthy int, withSlow bool) {
 		}
 		<-ticker.C
 	}
-	wantDelivered := int64(ticks) * int64(healthy)
-	waitDelivered(wantDelivered, 2*time.Second, func() int64 {
-		var sum int64
-		for i := range lat {
-			sum += lat[i].delivered.Load()
-		}
-		return sum
-	})
-	var all []int64
-	for i := range lat {
-		all = append(all, lat[i].samples()...)
-	}
-	reportLatencies(b, "healthy-", all)
-	b.ReportMetric(float64(len(all))/float64(wantDelivered), "delivered/expected")
+	reportDeliveries(b, "healthy-", lat, int64(ticks)*int64(healthy))
 	if withSlow {
 		cut := 0.0
 		if len(drops.players()["slow"]) > 0 {
