@@ -5,11 +5,12 @@ import (
 	"sync"
 )
 
-// eventQueue holds a client's events for Poll and Next. It is bounded:
-// when it is full, a State replaces the queued State of its kind or is
-// dropped, and anything else waits for room, which stops the socket's
-// reading and pushes back on the server (which cuts a client that stays
-// behind; see Limits.MaxLag).
+// eventQueue holds a client's events for Poll and Next. A State replaces
+// the queued State of its kind, where it stands. It is bounded: when it is
+// full, anything else waits for room, which stops the socket's reading and
+// pushes back on the server (which cuts a client that stays behind; see
+// Limits.MaxLag). A State waits too, rather than be dropped: it may be the
+// last one, and the game must see the freshest.
 type eventQueue struct {
 	mu     sync.Mutex
 	items  []Event
@@ -23,8 +24,7 @@ func newEventQueue(n int) *eventQueue {
 	return &eventQueue{max: n, ready: make(chan struct{}, 1), space: make(chan struct{}, 1)}
 }
 
-// push queues ev. It returns false if ev was dropped, because quit closed
-// or because ev is a State with no room.
+// push queues ev. It returns false if ev was dropped because quit closed.
 func (q *eventQueue) push(ev Event, quit <-chan struct{}) bool {
 	for {
 		q.mu.Lock()
@@ -39,10 +39,6 @@ func (q *eventQueue) push(ev Event, quit <-chan struct{}) bool {
 					q.mu.Unlock()
 					return true
 				}
-			}
-			if len(q.items) >= q.max {
-				q.mu.Unlock()
-				return false
 			}
 		}
 		if len(q.items) < q.max {

@@ -8,8 +8,8 @@ import (
 
 // TestEventQueue checks the queue behind Client.Poll and Client.Next:
 // States replace the queued State of their kind, the reliable events keep
-// their order, and a full queue drops a State with no slot but makes a
-// reliable event wait for room instead of dropping it.
+// their order, and a full queue makes events wait for room, States with
+// no slot included, instead of dropping them.
 func TestEventQueue(t *testing.T) {
 	q := newEventQueue(4)
 	quit := make(chan struct{})
@@ -32,30 +32,42 @@ func TestEventQueue(t *testing.T) {
 		}
 	}
 
-	// Full: a State of a new kind is dropped, a Notification waits.
-	for i := range 4 {
+	// Full: a Notification, and a State of a kind not queued, wait for
+	// room; a State of a queued kind takes its place at once.
+	q.push(State{Kind: 1, Tick: 11}, quit)
+	for i := range 3 {
 		q.push(Payload{Kind: uint32(i)}, quit)
 	}
-	if q.push(State{Kind: 3, Tick: 1}, quit) {
-		t.Fatal("a State with no slot was queued in a full queue")
+	if !q.push(State{Kind: 1, Tick: 12}, quit) {
+		t.Fatal("a State of a queued kind was refused by a full queue")
 	}
-	pushed := make(chan bool)
-	go func() { pushed <- q.push(Notification{Subject: "waits"}, quit) }()
-	if ev, err := q.next(context.Background()); err != nil || !sameEvent(ev, Payload{Kind: 0}) {
-		t.Fatalf("next = %v, %v; want the first payload", ev, err)
-	}
-	select {
-	case ok := <-pushed:
-		if !ok {
-			t.Fatal("the waiting Notification was dropped")
+	for _, ev := range []Event{Notification{Subject: "waits"}, State{Kind: 3, Tick: 1}} {
+		pushed := make(chan bool)
+		go func() { pushed <- q.push(ev, quit) }()
+		first, err := q.next(context.Background())
+		if err != nil {
+			t.Fatal(err)
 		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the Notification still waits after next made room")
+		select {
+		case ok := <-pushed:
+			if !ok {
+				t.Fatalf("the waiting %T was dropped", ev)
+			}
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the %T still waits after next took %+v", ev, first)
+		}
 	}
 	got = q.poll(got[:0])
-	if n := len(got); n != 4 || !sameEvent(got[3], Notification{Subject: "waits"}) {
-		t.Fatalf("after the wait, poll = %v; want 3 payloads, then the notification", got)
+	want = []Event{Payload{Kind: 1}, Payload{Kind: 2}, Notification{Subject: "waits"}, State{Kind: 3, Tick: 1}}
+	if len(got) != len(want) {
+		t.Fatalf("after the waits, poll = %v, want %v", got, want)
 	}
+	for i := range want {
+		if !sameEvent(got[i], want[i]) {
+			t.Fatalf("after the waits, poll[%d] = %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	pushed := make(chan bool)
 
 	// Closing: a waiting push gives up on quit; next reports the end once
 	// the queue is empty.
