@@ -29,7 +29,8 @@ type Event interface {
 // peer always gets the freshest, and never a backlog. Tick must not
 // decrease from one State to the next; the peer acknowledges the highest
 // Tick it received (see Session.StateAck), which is what delta compression
-// builds on.
+// and the server's lag check (Limits.MaxLag) build on. States with Tick 0
+// are never acknowledged.
 type State struct {
 	Kind uint32 // the game's code for what the state describes
 	Tick uint64
