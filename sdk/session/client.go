@@ -91,6 +91,19 @@ type Reconnect struct {
 	MaxAttempts int
 }
 
+// delay returns the wait before attempt (1, 2, ...): MinDelay doubled
+// for each attempt after the first, up to MaxDelay, of which a random
+// part, from half to all of it ("equal jitter"), so that clients dropped
+// together do not come back together. randN(n) returns a number in [0, n).
+func (r Reconnect) delay(attempt int, randN func(time.Duration) time.Duration) time.Duration {
+	d := r.MinDelay
+	for i := 1; i < attempt && d < r.MaxDelay; i++ {
+		d *= 2
+	}
+	d = min(d, r.MaxDelay)
+	return d/2 + randN(d/2+1)
+}
+
 // Status is a client's connection status.
 type Status uint8
 
@@ -481,18 +494,15 @@ func (c *Client) run(cc *clientConn) {
 // failure, or Reconnect.MaxAttempts.
 func (c *Client) reconnect(cause error) (*clientConn, error) {
 	r := c.opts.Reconnect
-	delay := r.MinDelay
 	for attempt := 1; ; attempt++ {
 		c.setStatus(StatusChange{Status: Reconnecting, Err: cause, Attempt: attempt})
-		wait := delay/2 + rand.N(delay/2+1)
-		t := time.NewTimer(wait)
+		t := time.NewTimer(r.delay(attempt, rand.N[time.Duration]))
 		select {
 		case <-t.C:
 		case <-c.quit:
 			t.Stop()
 			return nil, ErrClosed
 		}
-		delay = min(2*delay, r.MaxDelay)
 		cc, err := c.connect(context.Background())
 		if err == nil {
 			return cc, nil
