@@ -49,8 +49,9 @@ type endpoint struct {
 	// out; zero when it acknowledged everything.
 	lagSince time.Time
 
-	wake   chan struct{} // the attached connection's writer, or nil
-	broken error         // set once the endpoint cannot go on (see fail)
+	wake    chan struct{} // the attached connection's writer, or nil
+	broken  error         // set once the endpoint cannot go on (see fail)
+	connErr error         // set when the attached connection must close; cleared by attach
 
 	counters [numClasses]ClassCounters
 }
@@ -116,6 +117,7 @@ func (ep *endpoint) attach(wake chan struct{}, peerAck uint64) error {
 	}
 	ep.control = ep.control[:0]
 	ep.lagSince = time.Time{}
+	ep.connErr = nil
 	ep.wake = wake
 	ep.ackDue = ep.recvSeq > 0 || ep.recvTick > 0
 	signal(wake)
@@ -242,9 +244,11 @@ func (ep *endpoint) sendControlFirst(body []byte, class Class, first bool) error
 		return ErrNotConnected
 	}
 	if len(ep.control) >= ep.cfg.controlCap {
-		ep.broken = behindError(len(ep.unacked), ep.unackedBytes)
+		// The connection's writer cannot keep up: the connection goes, the
+		// session stays for a resume (control messages are not replayed).
+		ep.connErr = violationf(CloseTooSlow, "fell too far behind: %d control messages not sent", len(ep.control))
 		signal(ep.wake)
-		return ep.broken
+		return ep.connErr
 	}
 	m := controlMsg{body: body, class: class}
 	if first {
@@ -278,6 +282,9 @@ func (ep *endpoint) next(b []byte, wake chan struct{}) (out []byte, ok bool, err
 	}
 	if ep.broken != nil {
 		return b, false, ep.broken
+	}
+	if ep.connErr != nil {
+		return b, false, ep.connErr
 	}
 	h := header{ack: ep.recvSeq, stateAck: ep.recvTick}
 	switch {
