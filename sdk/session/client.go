@@ -44,7 +44,8 @@ type ClientOptions struct {
 	Reconnect Reconnect
 
 	// PingInterval is how often the client pings, for its Clock and so the
-	// server knows it is alive. Default 1 s (the first pings come faster).
+	// server knows it is alive. Default: what the server asks for in its
+	// Welcome, 1 s if it does not say (the first pings come faster).
 	// Unless Control.PingInterval says otherwise, a connection on which
 	// nothing arrives for four intervals is dropped, and the client
 	// reconnects.
@@ -169,12 +170,13 @@ type Client struct {
 	pending   map[uint64]chan reqResult
 	closeErr  error
 
-	readerGID atomic.Uint64 // the current connection's read goroutine, which runs the handlers
-	runGID    atomic.Uint64 // the goroutine that reconnects
-	quit      chan struct{}
-	quitOnce  sync.Once
-	done      chan struct{}
-	wg        sync.WaitGroup // writers
+	readerGID      atomic.Uint64 // the current connection's read goroutine, which runs the handlers
+	pingFromServer bool          // ping as often as the server asks
+	runGID         atomic.Uint64 // the goroutine that reconnects
+	quit           chan struct{}
+	quitOnce       sync.Once
+	done           chan struct{}
+	wg             sync.WaitGroup // writers
 }
 
 type reqResult struct {
@@ -195,8 +197,9 @@ func Dial(ctx context.Context, url string, opts *ClientOptions) (*Client, error)
 	if o.QueueSize <= 0 {
 		o.QueueSize = 256
 	}
+	c.pingFromServer = o.PingInterval <= 0
 	if o.PingInterval <= 0 {
-		o.PingInterval = time.Second
+		o.PingInterval = time.Second // until a server says otherwise
 	}
 	if o.HandshakeTimeout <= 0 {
 		o.HandshakeTimeout = 10 * time.Second

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	gamesockv1 "github.com/gamesock/gamesock/proto/gamesock/v1"
 	"github.com/gamesock/gamesock/sdk"
@@ -235,7 +236,11 @@ func (cc *clientConn) welcome(w *gamesockv1.Welcome, peerAck uint64) error {
 		return err
 	}
 	cc.attached = true
-	p := &pinger{interval: c.opts.PingInterval, body: func() []byte {
+	interval := c.opts.PingInterval
+	if ms := w.GetLimits().GetPingIntervalMs(); c.pingFromServer && ms > 0 {
+		interval = max(time.Duration(ms)*time.Millisecond, 50*time.Millisecond)
+	}
+	p := &pinger{interval: interval, body: func() []byte {
 		return encodeBody(&gamesockv1.Ping{ClientSendUs: c.now().UnixMicro(), RttUs: uint32(c.clock.clock().RTT.Microseconds())})
 	}}
 	c.wg.Add(1)

@@ -70,6 +70,12 @@ type ServerOptions struct {
 	// not said.
 	TickRate int
 
+	// PingInterval is how often clients are asked to ping (those that do
+	// not set their own ClientOptions.PingInterval). Pings feed the
+	// clients' clocks and RTTs; each costs the server a read and a write.
+	// Default 1 s.
+	PingInterval time.Duration
+
 	// Control holds the sockets' settings: TLS for Serve, OriginPatterns,
 	// timeouts. The server sets its MessageType, MaxMessageSize and
 	// Authorize itself.
@@ -202,6 +208,9 @@ func NewServer(opts ServerOptions) *Server {
 	}
 	if opts.ResumeWindow <= 0 {
 		opts.ResumeWindow = 30 * time.Second
+	}
+	if opts.PingInterval <= 0 {
+		opts.PingInterval = time.Second
 	}
 	if opts.HelloTimeout <= 0 {
 		opts.HelloTimeout = 10 * time.Second

@@ -312,7 +312,7 @@ func (c *serverConn) attach(ss *Session, peerAck uint64, resumed bool, resumeErr
 			MaxConcurrentRequests: uint32(lim.MaxConcurrentRequests),
 			TickRate:              uint32(c.srv.opts.TickRate),
 			ResumeWindowMs:        uint32(c.srv.opts.ResumeWindow / time.Millisecond),
-			PingIntervalMs:        1000,
+			PingIntervalMs:        uint32(c.srv.opts.PingInterval / time.Millisecond),
 		},
 		ServerTime: timestamppb.New(c.srv.opts.Now()),
 	}
