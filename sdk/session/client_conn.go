@@ -17,7 +17,7 @@ import (
 type clientConn struct {
 	c        *Client
 	l        *link
-	env      gamesockv1.Envelope
+	dec      decoder
 	attached bool
 	stopped  bool
 	gid      uint64     // the read goroutine's id
@@ -143,8 +143,8 @@ func (cc *clientConn) handle(m sdk.Message) error {
 	if m.Type != sdk.Binary {
 		return violationf(CloseBadEnvelope, "text message: envelopes are binary protobuf")
 	}
-	env := &cc.env
-	if err := decodeEnvelope(m.Data, env); err != nil {
+	env, err := cc.dec.decode(m.Data)
+	if err != nil {
 		return err
 	}
 	if !cc.attached {

@@ -104,6 +104,27 @@ func BenchmarkDecode(b *testing.B) {
 				b.Fatalf("decoded %v", &env)
 			}
 		})
+		// What a connection does: the hand decoder for States and
+		// Payloads, proto for the rest.
+		b.Run(bm.name+"/connection", func(b *testing.B) {
+			var e encoder
+			wire, err := appendEnvelope(nil, &e, benchHeader, bm.m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var d decoder
+			b.SetBytes(int64(len(wire)))
+			b.ReportAllocs()
+			var env *gamesockv1.Envelope
+			for b.Loop() {
+				if env, err = d.decode(wire); err != nil {
+					b.Fatal(err)
+				}
+			}
+			if env.Seq != benchHeader.seq || env.Body == nil {
+				b.Fatalf("decoded %v", env)
+			}
+		})
 	}
 }
 

@@ -24,7 +24,7 @@ type serverConn struct {
 	remote string
 
 	sess    *Session
-	env     gamesockv1.Envelope
+	dec     decoder
 	stopped bool // a violation closed the connection: ignore the rest
 
 	reliable, states, requests, pings bucket
@@ -109,8 +109,8 @@ func (c *serverConn) handle(m sdk.Message) error {
 	if m.Type != sdk.Binary {
 		return violationf(CloseBadEnvelope, "text message: envelopes are binary protobuf")
 	}
-	env := &c.env
-	if err := decodeEnvelope(m.Data, env); err != nil {
+	env, err := c.dec.decode(m.Data)
+	if err != nil {
 		return err
 	}
 	if c.sess == nil {
