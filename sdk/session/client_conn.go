@@ -232,6 +232,9 @@ func (cc *clientConn) welcome(w *gamesockv1.Welcome, peerAck uint64) error {
 			c.clock.reset()
 		}
 	}
+	if ms := w.GetLimits().GetMaxLagMs(); ms > 0 {
+		c.ep.ackWithin(time.Duration(ms) * time.Millisecond / 4)
+	}
 	if err := c.ep.attach(cc.l.wake, peerAck); err != nil {
 		return err
 	}

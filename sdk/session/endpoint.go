@@ -124,6 +124,15 @@ func (ep *endpoint) attach(wake chan struct{}, peerAck uint64) error {
 	return nil
 }
 
+// ackWithin makes acknowledgements wait at most d, for a peer that cuts
+// connections that leave it unacknowledged for a few times d.
+func (ep *endpoint) ackWithin(d time.Duration) {
+	ep.mu.Lock()
+	defer ep.mu.Unlock()
+	ep.cfg.ackDelay = min(ep.cfg.ackDelay, d)
+	ep.cfg.stateAckDelay = min(ep.cfg.stateAckDelay, d)
+}
+
 // reset forgets a session that could not be resumed, for a new one: what
 // was sent and not acknowledged is lost.
 func (ep *endpoint) reset() {

@@ -313,6 +313,7 @@ func (c *serverConn) attach(ss *Session, peerAck uint64, resumed bool, resumeErr
 			TickRate:              uint32(c.srv.opts.TickRate),
 			ResumeWindowMs:        uint32(c.srv.opts.ResumeWindow / time.Millisecond),
 			PingIntervalMs:        uint32(c.srv.opts.PingInterval / time.Millisecond),
+			MaxLagMs:              uint32(lim.MaxLag / time.Millisecond),
 		},
 		ServerTime: timestamppb.New(c.srv.opts.Now()),
 	}

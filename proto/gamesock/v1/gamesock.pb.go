@@ -740,8 +740,12 @@ type Limits struct {
 	ResumeWindowMs uint32 `protobuf:"varint,10,opt,name=resume_window_ms,json=resumeWindowMs,proto3" json:"resume_window_ms,omitempty"`
 	// ping_interval_ms is how often the client should ping.
 	PingIntervalMs uint32 `protobuf:"varint,11,opt,name=ping_interval_ms,json=pingIntervalMs,proto3" json:"ping_interval_ms,omitempty"`
-	unknownFields  protoimpl.UnknownFields
-	sizeCache      protoimpl.SizeCache
+	// max_lag_ms is how long the server waits for the client to acknowledge
+	// what it was sent before it closes with 4408; the client acknowledges
+	// well within it.
+	MaxLagMs      uint32 `protobuf:"varint,12,opt,name=max_lag_ms,json=maxLagMs,proto3" json:"max_lag_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *Limits) Reset() {
@@ -847,6 +851,13 @@ func (x *Limits) GetResumeWindowMs() uint32 {
 func (x *Limits) GetPingIntervalMs() uint32 {
 	if x != nil {
 		return x.PingIntervalMs
+	}
+	return 0
+}
+
+func (x *Limits) GetMaxLagMs() uint32 {
+	if x != nil {
+		return x.MaxLagMs
 	}
 	return 0
 }
@@ -1744,7 +1755,7 @@ const file_gamesock_v1_gamesock_proto_rawDesc = "" +
 	"\fresume_error\x18\x06 \x01(\v2\x12.gamesock.v1.ErrorR\vresumeError\x12+\n" +
 	"\x06limits\x18\a \x01(\v2\x13.gamesock.v1.LimitsR\x06limits\x12;\n" +
 	"\vserver_time\x18\b \x01(\v2\x1a.google.protobuf.TimestampR\n" +
-	"serverTime\"\xaf\x03\n" +
+	"serverTime\"\xcd\x03\n" +
 	"\x06Limits\x12(\n" +
 	"\x10max_message_size\x18\x01 \x01(\rR\x0emaxMessageSize\x12#\n" +
 	"\rreliable_rate\x18\x02 \x01(\rR\freliableRate\x12%\n" +
@@ -1759,7 +1770,9 @@ const file_gamesock_v1_gamesock_proto_rawDesc = "" +
 	"\ttick_rate\x18\t \x01(\rR\btickRate\x12(\n" +
 	"\x10resume_window_ms\x18\n" +
 	" \x01(\rR\x0eresumeWindowMs\x12(\n" +
-	"\x10ping_interval_ms\x18\v \x01(\rR\x0epingIntervalMs\"C\n" +
+	"\x10ping_interval_ms\x18\v \x01(\rR\x0epingIntervalMs\x12\x1c\n" +
+	"\n" +
+	"max_lag_ms\x18\f \x01(\rR\bmaxLagMs\"C\n" +
 	"\x04Ping\x12$\n" +
 	"\x0eclient_send_us\x18\x01 \x01(\x03R\fclientSendUs\x12\x15\n" +
 	"\x06rtt_us\x18\x02 \x01(\rR\x05rttUs\"~\n" +
