@@ -164,7 +164,6 @@ type Client struct {
 	token     []byte
 	playerID  string
 	limits    *gamesockv1.Limits
-	cur       *clientConn
 	cancel    context.CancelFunc // the connection attempt under way
 	reqID     uint64
 	pending   map[uint64]chan reqResult

@@ -251,9 +251,6 @@ func (cc *clientConn) welcome(w *gamesockv1.Welcome, peerAck uint64) error {
 		defer c.wg.Done()
 		cc.l.writeLoop(c.ep, p)
 	}()
-	c.mu.Lock()
-	c.cur = cc
-	c.mu.Unlock()
 	ev := StatusChange{Status: Connected, Resumed: resumed, SessionLost: had && !resumed}
 	if e := w.GetResumeError(); e != nil {
 		ev.Err = errorFrom(e)

@@ -77,7 +77,7 @@ type endpointConfig struct {
 
 type controlMsg struct {
 	body  []byte
-	class Class // counted in this class; -1 (numClasses+) for none
+	class Class // counted in this class; noClass for none
 }
 
 type outMsg struct {

@@ -85,29 +85,10 @@ func (e *pooledEncoder) release() { encoders.Put(e) }
 
 // appendMessage appends m's body field to b.
 func (e *encoder) appendMessage(b []byte, m Message) ([]byte, error) {
-	switch m := m.(type) {
-	case State:
-		e.state = gamesockv1.State{Kind: m.Kind, Tick: m.Tick, Data: m.Data}
-		e.stateB.State = &e.state
-		e.env.Body = &e.stateB
-	case Payload:
-		e.payload = gamesockv1.Payload{Kind: m.Kind, Data: m.Data}
-		e.payB.Payload = &e.payload
-		e.env.Body = &e.payB
-	case Notification:
-		e.notif = gamesockv1.Notification{Id: m.ID, Kind: m.Kind, Subject: m.Subject, Content: m.Content,
-			SenderId: m.Sender, Persistent: m.Persistent}
-		if !m.Created.IsZero() {
-			e.created = timestamppb.Timestamp{Seconds: m.Created.Unix(), Nanos: int32(m.Created.Nanosecond())}
-			e.notif.CreateTime = &e.created
-		}
-		e.notifB.Notification = &e.notif
-		e.env.Body = &e.notifB
-	case nil:
+	if m == nil {
 		return b, fmt.Errorf("session: nil message")
-	default:
-		m.body(&e.env)
 	}
+	m.setBody(e)
 	b, err := marshal.MarshalAppend(b, &e.env)
 	e.env.Body = nil
 	e.state.Data, e.payload.Data, e.notif.Content = nil, nil, nil

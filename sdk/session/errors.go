@@ -3,6 +3,7 @@ package session
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	gamesockv1 "github.com/gamesock/gamesock/proto/gamesock/v1"
 	"github.com/gamesock/gamesock/sdk"
@@ -116,25 +117,12 @@ func (e *Error) Is(target error) bool {
 	return ok && t.Code == e.Code
 }
 
+// codeName turns ERROR_CODE_NOT_FOUND into "not found".
 func codeName(c ErrorCode) string {
 	if n, ok := gamesockv1.ErrorCode_name[int32(c)]; ok && c != 0 {
-		return lowerSpaced(n[len("ERROR_CODE_"):])
+		return strings.ToLower(strings.ReplaceAll(strings.TrimPrefix(n, "ERROR_CODE_"), "_", " "))
 	}
 	return fmt.Sprintf("error code %d", int32(c))
-}
-
-// lowerSpaced turns "NOT_FOUND" into "not found".
-func lowerSpaced(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		switch {
-		case c == '_':
-			b[i] = ' '
-		case c >= 'A' && c <= 'Z':
-			b[i] = c + 'a' - 'A'
-		}
-	}
-	return string(b)
 }
 
 func errorProto(err error) *gamesockv1.Error {

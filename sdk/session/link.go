@@ -20,8 +20,7 @@ type link struct {
 	wake chan struct{} // cap 1: the endpoint signals new work
 	done chan struct{} // closed when the socket has ended
 
-	draining atomic.Bool // send what is queued, then close with 1001
-	drainMsg atomic.Pointer[string]
+	drainReason atomic.Pointer[string] // set: send what is queued, then close with 1001 and this reason
 
 	endOnce sync.Once
 	closeMu sync.Mutex
@@ -61,8 +60,7 @@ func (l *link) close(code sdk.CloseCode, reason string) {
 // drain makes the writer send what is queued, then close with 1001 and
 // reason.
 func (l *link) drain(reason string) {
-	l.drainMsg.Store(&reason)
-	l.draining.Store(true)
+	l.drainReason.Store(&reason)
 	signal(l.wake)
 }
 
@@ -103,8 +101,8 @@ func (l *link) writeLoop(ep *endpoint, p *pinger) {
 				return // the socket ended; its Closed handler does the rest
 			}
 		}
-		if l.draining.Load() {
-			l.close(sdk.CloseGoingAway, *l.drainMsg.Load())
+		if reason := l.drainReason.Load(); reason != nil {
+			l.close(sdk.CloseGoingAway, *reason)
 			return
 		}
 		select {

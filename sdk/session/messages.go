@@ -13,8 +13,9 @@ import (
 // Notification, a StatUpdate or a LeaderboardPage. State is in the
 // latest-wins class; the others are in the reliable class.
 type Message interface {
-	// body sets the envelope body that carries the message.
-	body(env *gamesockv1.Envelope)
+	// setBody points e's envelope at the message, through e's reusable
+	// wrappers for the messages sent most.
+	setBody(e *encoder)
 	class() Class
 }
 
@@ -109,32 +110,35 @@ func (Notification) class() Class    { return ClassReliable }
 func (StatUpdate) class() Class      { return ClassReliable }
 func (LeaderboardPage) class() Class { return ClassReliable }
 
-func (m State) body(env *gamesockv1.Envelope) {
-	env.Body = &gamesockv1.Envelope_State{State: &gamesockv1.State{Kind: m.Kind, Tick: m.Tick, Data: m.Data}}
+func (m State) setBody(e *encoder) {
+	e.state = gamesockv1.State{Kind: m.Kind, Tick: m.Tick, Data: m.Data}
+	e.stateB.State = &e.state
+	e.env.Body = &e.stateB
 }
 
-func (m Payload) body(env *gamesockv1.Envelope) {
-	env.Body = &gamesockv1.Envelope_Payload{Payload: &gamesockv1.Payload{Kind: m.Kind, Data: m.Data}}
+func (m Payload) setBody(e *encoder) {
+	e.payload = gamesockv1.Payload{Kind: m.Kind, Data: m.Data}
+	e.payB.Payload = &e.payload
+	e.env.Body = &e.payB
 }
 
-func (m Notification) body(env *gamesockv1.Envelope) {
-	env.Body = &gamesockv1.Envelope_Notification{Notification: &gamesockv1.Notification{
-		Id:         m.ID,
-		Kind:       m.Kind,
-		Subject:    m.Subject,
-		Content:    m.Content,
-		SenderId:   m.Sender,
-		CreateTime: timestamp(m.Created),
-		Persistent: m.Persistent,
-	}}
+func (m Notification) setBody(e *encoder) {
+	e.notif = gamesockv1.Notification{Id: m.ID, Kind: m.Kind, Subject: m.Subject, Content: m.Content,
+		SenderId: m.Sender, Persistent: m.Persistent}
+	if !m.Created.IsZero() {
+		e.created = timestamppb.Timestamp{Seconds: m.Created.Unix(), Nanos: int32(m.Created.Nanosecond())}
+		e.notif.CreateTime = &e.created
+	}
+	e.notifB.Notification = &e.notif
+	e.env.Body = &e.notifB
 }
 
-func (m StatUpdate) body(env *gamesockv1.Envelope) {
-	env.Body = &gamesockv1.Envelope_StatUpdate{StatUpdate: statUpdateProto(m)}
+func (m StatUpdate) setBody(e *encoder) {
+	e.env.Body = &gamesockv1.Envelope_StatUpdate{StatUpdate: statUpdateProto(m)}
 }
 
-func (m LeaderboardPage) body(env *gamesockv1.Envelope) {
-	env.Body = &gamesockv1.Envelope_LeaderboardPage{LeaderboardPage: leaderboardProto(m)}
+func (m LeaderboardPage) setBody(e *encoder) {
+	e.env.Body = &gamesockv1.Envelope_LeaderboardPage{LeaderboardPage: leaderboardProto(m)}
 }
 
 // EncodeLeaderboardPage encodes p in the wire format, for a request

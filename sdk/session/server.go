@@ -515,12 +515,10 @@ func (s *Server) newConn() (*serverConn, *sdk.MessageWebSocket) {
 	}
 	ws := sdk.NewMessageWebSocket()
 	c := &serverConn{srv: s, l: newLink(ws)}
-	now := s.opts.Now()
 	c.reliable = newBucket(s.limits.ReliableRate, s.limits.ReliableBurst)
 	c.states = newBucket(s.limits.StateRate, s.limits.StateBurst)
 	c.requests = newBucket(s.limits.RequestRate, s.limits.RequestBurst)
 	c.pings = newBucket(pingRate, pingBurst)
-	_ = now
 	ws.Control = s.control
 	ws.Control.Authorize = c.authorize
 	ws.OnMessageReceived(c.onMessage)

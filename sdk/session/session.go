@@ -29,7 +29,6 @@ type Session struct {
 	conn   *serverConn // attached connection; nil while waiting for a resume
 	expiry *time.Timer
 	ended  bool
-	endErr error
 	rttUS  atomic.Uint32
 }
 
@@ -130,7 +129,6 @@ func (s *Session) end(err error) {
 		return
 	}
 	s.ended = true
-	s.endErr = err
 	if s.expiry != nil {
 		s.expiry.Stop()
 	}
