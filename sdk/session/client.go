@@ -221,6 +221,7 @@ func Dial(ctx context.Context, url string, opts *ClientOptions) (*Client, error)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	o.Name = validUTF8(o.Name) // Hello carries it in a protobuf string
 	c.now = o.Now
 	c.queue = newEventQueue(o.QueueSize)
 	c.ep = newEndpoint(endpointConfig{

@@ -101,8 +101,9 @@ func encodeBody(body proto.Message) []byte {
 	setBody(&env, body)
 	b, err := marshal.Marshal(&env)
 	if err != nil {
-		// Only invalid UTF-8 in a string field fails, which the session's
-		// own control messages never contain.
+		// Only invalid UTF-8 in a string field fails, and the strings of
+		// control messages are made valid before they get here (errorProto,
+		// Dial, Authenticate's check).
 		panic(fmt.Sprintf("session: encoding a control message: %v", err))
 	}
 	return b

@@ -125,13 +125,17 @@ func codeName(c ErrorCode) string {
 	return fmt.Sprintf("error code %d", int32(c))
 }
 
+// errorProto turns err into its wire form. The message is the game's text,
+// which protobuf strings require to be UTF-8: anything else is replaced.
 func errorProto(err error) *gamesockv1.Error {
 	var e *Error
 	if errors.As(err, &e) {
-		return &gamesockv1.Error{Code: e.Code, Message: e.Message, RetryAfterMs: e.RetryAfter}
+		return &gamesockv1.Error{Code: e.Code, Message: validUTF8(e.Message), RetryAfterMs: e.RetryAfter}
 	}
-	return &gamesockv1.Error{Code: CodeInternal, Message: err.Error()}
+	return &gamesockv1.Error{Code: CodeInternal, Message: validUTF8(err.Error())}
 }
+
+func validUTF8(s string) string { return strings.ToValidUTF8(s, "\uFFFD") }
 
 func errorFrom(p *gamesockv1.Error) *Error {
 	return &Error{Code: p.GetCode(), Message: p.GetMessage(), RetryAfter: p.GetRetryAfterMs()}

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	gamesockv1 "github.com/gamesock/gamesock/proto/gamesock/v1"
 	"github.com/gamesock/gamesock/sdk"
@@ -44,6 +45,10 @@ func (c *serverConn) authorize(req *sdk.UpgradeRequest) error {
 	player, err := c.srv.opts.Authenticate(tokenFrom(req), req)
 	if err == nil && player == "" {
 		err = errors.New("no player id for the token")
+	}
+	if err == nil && !utf8.ValidString(player) {
+		// The Welcome carries it in a protobuf string.
+		return sdk.Reject(http.StatusInternalServerError, "the player id for the token is not UTF-8")
 	}
 	if err != nil {
 		c.srv.count(func(st *ServerStats) { st.AuthRejected++ })
