@@ -2,61 +2,23 @@ package session_test
 
 import (
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"math/big"
-	"net"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gamesock/gamesock/sdk"
+	"github.com/gamesock/gamesock/sdk/internal/testcert"
 	"github.com/gamesock/gamesock/sdk/session"
 )
-
-// selfSigned returns a certificate for 127.0.0.1 and the pool that trusts
-// it.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
-	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(1),
-		Subject:               pkix.Name{CommonName: "gamesock test"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	leaf, err := x509.ParseCertificate(der)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(leaf)
-	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key, Leaf: leaf}, pool
-}
 
 // TestSessionOverTLS runs sessions over wss://, through both server entry
 // points: Serve on a plain listener with Control.ServerTLSConfig, and
 // ServeHTTP behind an HTTPS server. A client that does not trust the
 // certificate is refused before any session starts.
 func TestSessionOverTLS(t *testing.T) {
-	cert, roots := selfSigned(t)
+	cert, roots := testcert.SelfSigned(t)
 	check := func(t *testing.T, srv *session.Server, url string) {
 		t.Helper()
 		c := dial(t, url, "secure", &session.ClientOptions{Control: sdk.Control{RootCAs: roots}})
