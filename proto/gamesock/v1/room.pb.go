@@ -33,9 +33,14 @@ const (
 // RoomSnapshot.input_ack), so an input is lost only if every frame that
 // carries it is. Its State's tick is the last input's sequence number.
 type RoomInput struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	FirstSeq      uint32                 `protobuf:"varint,1,opt,name=first_seq,json=firstSeq,proto3" json:"first_seq,omitempty"`
-	Inputs        [][]byte               `protobuf:"bytes,2,rep,name=inputs,proto3" json:"inputs,omitempty"`
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	FirstSeq uint32                 `protobuf:"varint,1,opt,name=first_seq,json=firstSeq,proto3" json:"first_seq,omitempty"`
+	Inputs   [][]byte               `protobuf:"bytes,2,rep,name=inputs,proto3" json:"inputs,omitempty"`
+	// snapshot_ack is the tick of the newest snapshot the client decoded:
+	// the baseline the room may encode its next snapshots against. It is
+	// the game's acknowledgement, not the session's, since a State the
+	// session received may never have reached the game's decoder.
+	SnapshotAck   uint64 `protobuf:"varint,3,opt,name=snapshot_ack,json=snapshotAck,proto3" json:"snapshot_ack,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -84,10 +89,17 @@ func (x *RoomInput) GetInputs() [][]byte {
 	return nil
 }
 
+func (x *RoomInput) GetSnapshotAck() uint64 {
+	if x != nil {
+		return x.SnapshotAck
+	}
+	return 0
+}
+
 // RoomSnapshot is the room's state for one client after a tick (the
 // State's tick). data is the game's encoding of it: a delta against the
-// snapshot of tick baseline, which that client acknowledged, or the whole
-// state when baseline is 0.
+// snapshot of tick baseline, which that client acknowledged in a
+// RoomInput's snapshot_ack, or the whole state when baseline is 0.
 type RoomSnapshot struct {
 	state    protoimpl.MessageState `protogen:"open.v1"`
 	Baseline uint64                 `protobuf:"varint,1,opt,name=baseline,proto3" json:"baseline,omitempty"`
@@ -155,10 +167,11 @@ var File_gamesock_v1_room_proto protoreflect.FileDescriptor
 
 const file_gamesock_v1_room_proto_rawDesc = "" +
 	"\n" +
-	"\x16gamesock/v1/room.proto\x12\vgamesock.v1\"@\n" +
+	"\x16gamesock/v1/room.proto\x12\vgamesock.v1\"c\n" +
 	"\tRoomInput\x12\x1b\n" +
 	"\tfirst_seq\x18\x01 \x01(\rR\bfirstSeq\x12\x16\n" +
-	"\x06inputs\x18\x02 \x03(\fR\x06inputs\"[\n" +
+	"\x06inputs\x18\x02 \x03(\fR\x06inputs\x12!\n" +
+	"\fsnapshot_ack\x18\x03 \x01(\x04R\vsnapshotAck\"[\n" +
 	"\fRoomSnapshot\x12\x1a\n" +
 	"\bbaseline\x18\x01 \x01(\x04R\bbaseline\x12\x1b\n" +
 	"\tinput_ack\x18\x02 \x01(\rR\binputAck\x12\x12\n" +
