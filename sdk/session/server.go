@@ -537,10 +537,14 @@ func (s *Server) closeAsync(l *link, code sdk.CloseCode, reason string) {
 	}()
 }
 
+// dropConn forgets a connection whose upgrade failed or was refused. Its
+// socket never started, so nothing else will mark its link ended, and a
+// Shutdown that already took it in its list would wait for it.
 func (s *Server) dropConn(c *serverConn) {
 	s.mu.Lock()
 	delete(s.conns, c)
 	s.mu.Unlock()
+	c.l.ended()
 }
 
 func (s *Server) count(f func(st *ServerStats)) {
