@@ -1,12 +1,3 @@
-// Package arena is the demo game's rules: a top-down space arena where ships
-// turn, thrust and fire among drifting asteroids and pickups, in matches of a
-// few minutes.
-//
-// It is a pure, deterministic simulation with a fixed time step: no clock,
-// no network, no rendering, no protobuf. The same World and the same inputs
-// give the same World, bit for bit, on every machine, since all of it is
-// integer arithmetic. The server runs it as the authority; a client runs it
-// to predict its own ship; a replay is a seed and the inputs.
 package arena
 
 // Fixed-point units. Positions are in sub-pixels: Sub of them make a pixel.
@@ -79,6 +70,7 @@ type Ship struct {
 	Angle       uint16
 	Health      int8   // hits it can take; 0 when dead
 	Shield      uint16 // ticks of invulnerability left (spawn, pickup)
+	RapidFire   uint16 // ticks of halved fire cooldown left (pickup)
 	Cooldown    uint8  // ticks until it can fire again
 	RespawnTick uint64 // when dead: the tick it comes back
 	LastInput   Buttons
@@ -139,9 +131,9 @@ type EventKind uint8
 const (
 	EventSpawned      EventKind = iota + 1 // Player's ship (re)appeared
 	EventShot                              // Player fired
-	EventHit                               // Player's bullet hit Other's ship
-	EventKilled                            // Player (0: no one) destroyed Other's ship
-	EventStreak                            // Player has Value kills without dying
+	EventHit                               // Player's bullet (0: an asteroid) hit Other's ship; Value is the damage (0: shielded)
+	EventKilled                            // Player (0: an asteroid) destroyed Other's ship; Value is 1 if it counted in the stats (Playing)
+	EventStreak                            // Player has Value (3, 5 or 10) kills without dying
 	EventPickup                            // Player took a pickup of kind Value
 	EventMatchStarted                      // the Playing phase began
 	EventMatchEnded                        // the Playing phase ended; Player won (0: no one)
@@ -155,4 +147,68 @@ type Event struct {
 	Player PlayerID
 	Other  PlayerID
 	Value  int32
+}
+
+// New is an empty match in Warmup at tick 0, with its asteroids and pickups
+// placed from seed. cfg must be valid (see Config.Validate): New panics
+// otherwise, as a programming error.
+func New(cfg Config, seed uint64) *World {
+	if err := cfg.Validate(); err != nil {
+		panic("arena.New: " + err.Error())
+	}
+	w := &World{
+		Config: cfg,
+		Match:  Match{Phase: Warmup, PhaseEnd: uint64(cfg.WarmupTicks)},
+		NextID: 1,
+		RNG:    seed,
+	}
+	for range cfg.Asteroids {
+		w.placeAsteroid()
+	}
+	for range cfg.Pickups {
+		w.placePickup()
+	}
+	return w
+}
+
+// Ship is the ship of player id, or nil if it is not in the world. The
+// pointer is valid until the next Join or Leave.
+func (w *World) Ship(id PlayerID) *Ship {
+	if i, ok := w.shipIndex(id); ok {
+		return &w.Ships[i]
+	}
+	return nil
+}
+
+// shipIndex finds id in the sorted Ships: its index, or where it would go.
+func (w *World) shipIndex(id PlayerID) (int, bool) {
+	lo, hi := 0, len(w.Ships)
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if w.Ships[mid].ID < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, lo < len(w.Ships) && w.Ships[lo].ID == id
+}
+
+// CopyTo makes dst a deep copy of w, reusing dst's slices: it allocates
+// nothing when they have the capacity. Every element type is plain data,
+// so copying the slices copies everything.
+func (w *World) CopyTo(dst *World) {
+	ships, bullets, asteroids, pickups := dst.Ships[:0], dst.Bullets[:0], dst.Asteroids[:0], dst.Pickups[:0]
+	*dst = *w
+	dst.Ships = append(ships, w.Ships...)
+	dst.Bullets = append(bullets, w.Bullets...)
+	dst.Asteroids = append(asteroids, w.Asteroids...)
+	dst.Pickups = append(pickups, w.Pickups...)
+}
+
+// Clone is a deep copy of w.
+func (w *World) Clone() *World {
+	c := new(World)
+	w.CopyTo(c)
+	return c
 }
