@@ -1,0 +1,5 @@
+//go:build !race
+
+package arenawire
+
+const raceEnabled = false
