@@ -727,7 +727,7 @@ func TestBadInputResumeAckFromTheFuture(t *testing.T) {
 	srv, url := startServer(t, opts)
 	first := dialRawPeer(t, url, "mallory")
 	w := first.hello(t)
-	first.ws.Close()
+	first.ws.CloseWithStatus(sdk.CloseGoingAway, "away") // not 1000, which ends the session
 	waitUntil(t, "the server to see the first connection go", func() bool { return !srv.Session("mallory").Connected() })
 
 	p := dialRawPeer(t, url, "mallory")

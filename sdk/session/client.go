@@ -389,8 +389,9 @@ func (c *Client) Next(ctx context.Context) (Event, error) {
 	return ev, err
 }
 
-// Close ends the session: the connection closes with 1000 and the client
-// does not reconnect. It returns when the client's goroutines have
+// Close ends the session: the connection closes with 1000, the client does
+// not reconnect, and the server ends the session at once rather than
+// keeping it for a resume. It returns when the client's goroutines have
 // exited, except when called from a handler, which cannot wait for itself.
 func (c *Client) Close() error {
 	c.quitOnce.Do(func() { close(c.quit) })

@@ -941,11 +941,12 @@ func rawReceive(t *testing.T, ws *sdk.MessageWebSocket) *gamesockv1.Envelope {
 }
 
 // rawSession connects as player, sends first (a Hello or a Resume), and
-// returns the Welcome; then it closes the socket, with 1000.
+// returns the Welcome; then it closes the socket with 1001, going away,
+// after which the session waits for a resume (1000 would end it).
 func rawSession(t *testing.T, url, player string, first *gamesockv1.Envelope) *gamesockv1.Welcome {
 	t.Helper()
 	ws := rawConnect(t, url, player)
-	defer ws.Close()
+	defer ws.CloseWithStatus(sdk.CloseGoingAway, "away")
 	rawSend(t, ws, first)
 	reply := rawReceive(t, ws)
 	w := reply.GetWelcome()

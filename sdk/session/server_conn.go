@@ -460,6 +460,11 @@ func (c *serverConn) onClosed(_ *sdk.MessageWebSocket, e sdk.ClosedEvent) {
 		c.srv.count(func(st *ServerStats) { st.BadEnvelopes++ })
 		c.endSession.Store(true)
 	}
+	if e.Code == sdk.CloseNormal && closedByPeer(e) {
+		// The client said goodbye (Client.Close): it will not resume, so
+		// its seat and resources are freed now, not after ResumeWindow.
+		c.endSession.Store(true)
+	}
 	err := e.Err
 	if err == nil {
 		err = fmt.Errorf("connection closed with %d %s", e.Code, e.Reason)
