@@ -17,8 +17,11 @@ BENCH     ?= .
 BENCHTIME ?= 1s
 FUZZTIME  ?= 20s
 ECHO_ADDR ?= 127.0.0.1:9001
+SERVER    ?= ws://127.0.0.1:8080/session
+BOTS      ?= 20
+DURATION  ?= 30s
 
-.PHONY: help deps tools proto proto-check fmt-check vet lint test bench load echo demo fuzz clean
+.PHONY: help deps tools proto proto-check fmt-check vet lint test bench load echo server bots demo fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -100,11 +103,20 @@ load: ## Run the echo load tool: sdk server and clients against raw TCP (100 con
 echo: ## Start the SDK's echo server on ECHO_ADDR (default 127.0.0.1:9001)
 	go run ./sdk/examples/echo -addr $(ECHO_ADDR)
 
-demo: ## Run the demo game (not built yet)
-	@echo "The demo game is not built yet. 'make echo' starts the SDK's echo server."
+server: ## Run the game server (ws://127.0.0.1:8080/session, admin on 127.0.0.1:8081)
+	go run ./gameserver
 
-fuzz: ## Run each Fuzz target in ./sdk/... for FUZZTIME (default 20s) each
-	@for pkg in $$(go list ./sdk/...); do \
+bots: ## Run BOTS headless bot players for DURATION against SERVER and print their report
+	go run ./gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER)
+
+demo: ## Run the game server and BOTS headless bots against it for DURATION, then print the report
+	@go build -o bin/gameserver ./gameserver && go build -o bin/gameclient ./gameclient
+	@bin/gameserver -log-level warn & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done; \
+	bin/gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER) -replay
+
+fuzz: ## Run each Fuzz target in the repository for FUZZTIME (default 20s) each
+	@for pkg in $$(go list ./...); do \
 		list=$$(go test -list '^Fuzz' "$$pkg"); \
 		for target in $$(echo "$$list" | grep '^Fuzz' || true); do \
 			echo "== $$pkg $$target"; \
