@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gobwas/httphead"
 	"github.com/gobwas/ws"
@@ -197,7 +198,10 @@ func clientHandshake(ctx context.Context, nc net.Conn, u *url.URL, host string, 
 		}
 		conn = tc
 	}
-	d := ws.Dialer{Protocols: ctl.SupportedProtocols}
+	var refusal string
+	d := ws.Dialer{Protocols: ctl.SupportedProtocols, OnStatusError: func(_ int, _ []byte, resp io.Reader) {
+		refusal = readRefusal(conn, resp)
+	}}
 	if len(header) > 0 {
 		d.Header = ws.HandshakeHeaderHTTP(header)
 	}
@@ -209,8 +213,11 @@ func clientHandshake(ctx context.Context, nc net.Conn, u *url.URL, host string, 
 		var se ws.StatusError
 		switch {
 		case errors.As(err, &se):
-			return nil, &Error{Op: "connect", URL: u.String(), Status: WebErrorStatus(se),
-				Err: fmt.Errorf("server answered the upgrade with HTTP %d", int(se))}
+			msg := fmt.Sprintf("server answered the upgrade with HTTP %d", int(se))
+			if refusal != "" {
+				msg += ": " + refusal
+			}
+			return nil, &Error{Op: "connect", URL: u.String(), Status: WebErrorStatus(se), Err: errors.New(msg)}
 		case isHandshakeError(err), errors.Is(err, errHandshakeTooLarge):
 			return nil, &Error{Op: "connect", URL: u.String(), Status: StatusErrorHTTPInvalidServerResponse, Err: err}
 		}
@@ -271,4 +278,34 @@ func (p *prefixReader) Read(b []byte) (int, error) {
 		return n, nil
 	}
 	return p.r.Read(b)
+}
+
+// maxRefusal bounds the text of a refused upgrade kept for the error.
+const maxRefusal = 200
+
+// readRefusal returns the start of the body of a response that refused the
+// upgrade (a server's "replay x not found", "token expired"), as one line
+// of printable text, or "". It waits at most a second for it, and reads at
+// most a few KiB, whatever the response claims.
+func readRefusal(conn net.Conn, resp io.Reader) string {
+	if d, ok := conn.(interface{ SetReadDeadline(time.Time) error }); ok {
+		_ = d.SetReadDeadline(time.Now().Add(time.Second))
+	}
+	r, err := http.ReadResponse(bufio.NewReader(io.LimitReader(resp, 16<<10)), nil)
+	if err != nil {
+		return ""
+	}
+	defer r.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(r.Body, 2*maxRefusal))
+	text := strings.Join(strings.Fields(strings.ToValidUTF8(string(body), "")), " ")
+	text = strings.Map(func(c rune) rune {
+		if unicode.IsPrint(c) {
+			return c
+		}
+		return -1
+	}, text)
+	if len(text) > maxRefusal {
+		text = strings.ToValidUTF8(text[:maxRefusal], "") + "…"
+	}
+	return text
 }

@@ -168,7 +168,7 @@ func (d *download) attempt(ctx context.Context) error {
 	q.Set("offset", strconv.FormatInt(d.done, 10))
 	u.RawQuery = q.Encode()
 	if err := s.Connect(ctx, u.String()); err != nil {
-		return explain(err)
+		return err
 	}
 	defer s.Close()
 	hdr := d.buf[:StreamHeaderSize]
@@ -245,27 +245,6 @@ func permanent(err error) bool {
 		return true
 	}
 	return false
-}
-
-// explain adds what a refused upgrade means for a download, keeping err
-// (and its status) in the chain.
-func explain(err error) error {
-	var why string
-	switch sdk.GetStatus(err) {
-	case sdk.StatusNotFound:
-		why = "no such replay"
-	case sdk.StatusRequestedRangeNotSatisfiable:
-		why = "offset past the end of the replay"
-	case sdk.StatusUnauthorized:
-		why = "missing or invalid token"
-	case sdk.StatusForbidden:
-		why = "not allowed"
-	case sdk.StatusBadRequest:
-		why = "malformed replay id or offset"
-	default:
-		return err
-	}
-	return fmt.Errorf("%s: %w", why, err)
 }
 
 // backoff is the wait before retry n (from 1): base doubled n-1 times, at
