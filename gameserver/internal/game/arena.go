@@ -117,12 +117,13 @@ func (a *Arena) Join(p *room.Player) error {
 	if len(a.seats)+len(a.bots) >= a.cfg.Bots && len(a.bots) > 0 {
 		a.removeBot()
 	}
+	s := &seat{player: p, ship: ship, name: a.svc.Name(id)}
+	a.names[ship] = s.name // before joinWorld, which records it in the replay
 	if err := a.joinWorld(ship, false); err != nil {
+		delete(a.names, ship)
 		return err
 	}
-	s := &seat{player: p, ship: ship, name: a.svc.Name(id)}
 	a.seats[id] = s
-	a.names[ship] = s.name
 
 	a.send(p, arenav1.PayloadKind_PAYLOAD_KIND_JOINED, &arenav1.Joined{
 		RoomId: a.roomID, ShipId: uint32(ship), TickRate: arena.TickRate, MatchNumber: a.match,

@@ -69,6 +69,9 @@ func (a *Arena) reportMatchEnd(ev arena.Event) {
 		}
 		a.recorder = nil
 	}
+	// The leaderboard first, so a client that asks for it on MATCH_ENDED
+	// sees this match's scores; the high scores are told after the results.
+	highScores := a.postScores()
 	winner := "no one"
 	if len(results.Players) > 0 && results.Players[0].Score > 0 {
 		winner = results.Players[0].Name
@@ -81,25 +84,40 @@ func (a *Arena) reportMatchEnd(ev arena.Event) {
 		final.Players = append(final.Players, a.playerStats(&a.world.Ships[i]))
 	}
 	a.sendStats(final)
+	for _, tell := range highScores {
+		tell()
+	}
+}
 
+// postScores submits the players' scores to the leaderboard, and returns
+// the notifications of the records they set: to everyone for a new best
+// on the server, to the player for a personal best.
+func (a *Arena) postScores() []func() {
+	if a.svc.Leaderboard == nil {
+		return nil
+	}
+	var tell []func()
 	for _, s := range a.seats {
 		sh := a.world.Ship(s.ship)
-		if sh == nil || a.svc.Leaderboard == nil {
+		if sh == nil {
 			continue
 		}
-		res := a.svc.Leaderboard.Submit(s.player.ID(), s.name, int64(sh.Stats.Score))
+		score := int64(sh.Stats.Score)
+		res := a.svc.Leaderboard.Submit(s.player.ID(), s.name, score)
 		if !res.Improved {
 			continue
 		}
-		hs := &arenav1.HighScore{PlayerId: s.player.ID(), Name: s.name, Score: int64(sh.Stats.Score), Rank: res.Rank}
+		hs := &arenav1.HighScore{PlayerId: s.player.ID(), Name: s.name, Score: score, Rank: res.Rank}
 		if res.NewTop {
-			a.broadcast(arenav1.NotificationKind_NOTIFICATION_KIND_HIGH_SCORE,
-				fmt.Sprintf("New high score: %s with %d", s.name, sh.Stats.Score), hs)
+			subject := fmt.Sprintf("New high score: %s with %d", s.name, score)
+			tell = append(tell, func() { a.broadcast(arenav1.NotificationKind_NOTIFICATION_KIND_HIGH_SCORE, subject, hs) })
 			continue
 		}
-		a.notify([]string{s.player.ID()}, arenav1.NotificationKind_NOTIFICATION_KIND_HIGH_SCORE,
-			fmt.Sprintf("Personal best: %d, rank %d", sh.Stats.Score, res.Rank), hs)
+		subject := fmt.Sprintf("Personal best: %d, rank %d", score, res.Rank)
+		id := s.player.ID()
+		tell = append(tell, func() { a.notify([]string{id}, arenav1.NotificationKind_NOTIFICATION_KIND_HIGH_SCORE, subject, hs) })
 	}
+	return tell
 }
 
 func (a *Arena) playerStats(sh *arena.Ship) session.PlayerStats {

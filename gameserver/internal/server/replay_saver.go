@@ -15,6 +15,9 @@ type replaySaver struct {
 	log   *slog.Logger
 	jobs  chan replayJob
 	done  sync.WaitGroup
+
+	mu     sync.Mutex // guards closed and sending on jobs
+	closed bool
 }
 
 type replayJob struct {
@@ -43,6 +46,13 @@ func (s *replaySaver) run() {
 // save queues a replay and returns its id, or "" when the queue is full.
 func (s *replaySaver) save(roomID string, match uint32, data []byte) string {
 	id := replays.ID(roomID, match, data)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		// A room that outlived the shutdown's deadline: too late to save.
+		s.log.Warn("server shut down; dropping a replay", "replay", id)
+		return ""
+	}
 	select {
 	case s.jobs <- replayJob{id: id, data: data}:
 		return id
@@ -54,6 +64,9 @@ func (s *replaySaver) save(roomID string, match uint32, data []byte) string {
 
 // close writes what is queued and stops.
 func (s *replaySaver) close() {
+	s.mu.Lock()
+	s.closed = true
 	close(s.jobs)
+	s.mu.Unlock()
 	s.done.Wait()
 }
