@@ -32,6 +32,7 @@ type serverConn struct {
 	refusedInRow                      int
 
 	helloTimer *time.Timer
+	greeted    bool        // a Hello or Resume was answered: no hello timeout
 	endSession atomic.Bool // the server closed for good: end the session with the connection
 	writing    atomic.Bool // the writer runs
 
@@ -70,7 +71,9 @@ func (c *serverConn) authorize(req *sdk.UpgradeRequest) error {
 func (c *serverConn) started() {
 	c.reqMu.Lock()
 	defer c.reqMu.Unlock()
-	if c.gone {
+	if c.gone || c.greeted {
+		// The socket's reader may have taken the Hello already, before
+		// the upgrade call returned here: then there is nothing to time.
 		return
 	}
 	c.helloTimer = time.AfterFunc(c.srv.opts.HelloTimeout, func() {
@@ -295,6 +298,7 @@ func (c *serverConn) attach(ss *Session, peerAck uint64, resumed bool, resumeErr
 		return err
 	}
 	c.reqMu.Lock()
+	c.greeted = true
 	if c.helloTimer != nil {
 		c.helloTimer.Stop()
 	}

@@ -72,6 +72,9 @@ type Arena struct {
 	seats    map[string]*seat // by player id
 	bots     map[arena.PlayerID]*arena.Bot
 	names    map[arena.PlayerID]string
+	// left are the results of the players who left this match, so its
+	// results still count their kills and deaths.
+	left []*arenav1.PlayerResult
 
 	// Per tick, reused.
 	inputs []arena.PlayerInput
@@ -142,6 +145,11 @@ func (a *Arena) Leave(p *room.Player) {
 		return
 	}
 	entry := a.rosterEntry(s.ship)
+	if sh := a.world.Ship(s.ship); sh != nil && a.world.Match.Phase == arena.Playing {
+		r := a.result(sh)
+		r.PlayerId, r.Left = p.ID(), true
+		a.left = append(a.left, r)
+	}
 	delete(a.seats, p.ID())
 	delete(a.held, s.ship)
 	a.world.Leave(s.ship)

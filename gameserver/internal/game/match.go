@@ -19,6 +19,7 @@ var botNames = [...]string{
 // previous one back in it, and a new recording.
 func (a *Arena) startMatch(prev *arena.World) {
 	a.match++
+	a.left = nil
 	seed := a.svc.Seed()
 	a.world = arena.New(a.cfg.Arena, seed)
 
@@ -124,6 +125,11 @@ func (a *Arena) removeBot() {
 	if last == 0 {
 		return
 	}
+	if sh := a.world.Ship(last); sh != nil && a.world.Match.Phase == arena.Playing {
+		r := a.result(sh)
+		r.Left = true
+		a.left = append(a.left, r)
+	}
 	delete(a.bots, last)
 	delete(a.names, last)
 	a.world.Leave(last)
@@ -132,24 +138,32 @@ func (a *Arena) removeBot() {
 	}
 }
 
-// results are the match's scores so far, best first.
+// results are the match's scores so far, best first, with those of the
+// players who left it.
 func (a *Arena) results() *arenav1.MatchResults {
 	r := &arenav1.MatchResults{RoomId: a.roomID, MatchNumber: a.match}
-	for _, sh := range a.world.Ships {
-		st := sh.Stats
-		pr := &arenav1.PlayerResult{
-			ShipId: uint32(sh.ID), Name: a.names[sh.ID], Bot: sh.Bot,
-			Score: st.Score, Kills: st.Kills, Deaths: st.Deaths, BestStreak: st.BestStreak,
-			Shots: st.Shots, Hits: st.Hits, Accuracy: accuracy(st),
-			SecondsAlive: float32(st.AliveTicks) / arena.TickRate,
-		}
+	for i := range a.world.Ships {
+		sh := &a.world.Ships[i]
+		pr := a.result(sh)
 		if s := a.seatOf(sh.ID); s != nil {
 			pr.PlayerId = s.player.ID()
 		}
 		r.Players = append(r.Players, pr)
 	}
+	r.Players = append(r.Players, a.left...)
 	slices.SortStableFunc(r.Players, func(x, y *arenav1.PlayerResult) int { return int(y.Score) - int(x.Score) })
 	return r
+}
+
+// result is a ship's line in the results.
+func (a *Arena) result(sh *arena.Ship) *arenav1.PlayerResult {
+	st := sh.Stats
+	return &arenav1.PlayerResult{
+		ShipId: uint32(sh.ID), Name: a.names[sh.ID], Bot: sh.Bot,
+		Score: st.Score, Kills: st.Kills, Deaths: st.Deaths, BestStreak: st.BestStreak,
+		Shots: st.Shots, Hits: st.Hits, Accuracy: accuracy(st),
+		SecondsAlive: float32(st.AliveTicks) / arena.TickRate,
+	}
 }
 
 // MatchResults returns the current match's scores so far. Call it on the

@@ -758,6 +758,7 @@ type PlayerResult struct {
 	Hits          int32                  `protobuf:"varint,10,opt,name=hits,proto3" json:"hits,omitempty"`
 	Accuracy      float32                `protobuf:"fixed32,11,opt,name=accuracy,proto3" json:"accuracy,omitempty"`
 	SecondsAlive  float32                `protobuf:"fixed32,12,opt,name=seconds_alive,json=secondsAlive,proto3" json:"seconds_alive,omitempty"`
+	Left          bool                   `protobuf:"varint,13,opt,name=left,proto3" json:"left,omitempty"` // left the match before it ended; its stats are as it left
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -874,6 +875,13 @@ func (x *PlayerResult) GetSecondsAlive() float32 {
 		return x.SecondsAlive
 	}
 	return 0
+}
+
+func (x *PlayerResult) GetLeft() bool {
+	if x != nil {
+		return x.Left
+	}
+	return false
 }
 
 // LeaderboardRequest asks for a page of the leaderboard.
@@ -1127,7 +1135,7 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12!\n" +
 	"\fmatch_number\x18\x02 \x01(\rR\vmatchNumber\x120\n" +
 	"\aplayers\x18\x03 \x03(\v2\x16.arena.v1.PlayerResultR\aplayers\x12\x1b\n" +
-	"\treplay_id\x18\x04 \x01(\tR\breplayId\"\xba\x02\n" +
+	"\treplay_id\x18\x04 \x01(\tR\breplayId\"\xce\x02\n" +
 	"\fPlayerResult\x12\x17\n" +
 	"\aship_id\x18\x01 \x01(\rR\x06shipId\x12\x1b\n" +
 	"\tplayer_id\x18\x02 \x01(\tR\bplayerId\x12\x12\n" +
@@ -1142,7 +1150,8 @@ const file_arena_v1_arena_proto_rawDesc = "" +
 	"\x04hits\x18\n" +
 	" \x01(\x05R\x04hits\x12\x1a\n" +
 	"\baccuracy\x18\v \x01(\x02R\baccuracy\x12#\n" +
-	"\rseconds_alive\x18\f \x01(\x02R\fsecondsAlive\"B\n" +
+	"\rseconds_alive\x18\f \x01(\x02R\fsecondsAlive\x12\x12\n" +
+	"\x04left\x18\r \x01(\bR\x04left\"B\n" +
 	"\x12LeaderboardRequest\x12\x14\n" +
 	"\x05limit\x18\x01 \x01(\rR\x05limit\x12\x16\n" +
 	"\x06cursor\x18\x02 \x01(\tR\x06cursor\"\xd8\x01\n" +
