@@ -109,9 +109,9 @@ server: ## Run the game server (ws://127.0.0.1:8080/session, admin on 127.0.0.1:
 bots: ## Run BOTS headless bot players for DURATION against SERVER and print their report
 	go run ./gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER)
 
-demo: ## Run the game server and BOTS headless bots against it for DURATION, then print the report
+demo: ## Run the game server (20 s matches) and BOTS headless bots against it for DURATION, then print the report
 	@go build -o bin/gameserver ./gameserver && go build -o bin/gameclient ./gameclient
-	@bin/gameserver -log-level warn & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	@bin/gameserver -log-level warn -match 20s & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
 	for i in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done; \
 	bin/gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER) -replay
 
