@@ -21,10 +21,10 @@ SERVER    ?= ws://127.0.0.1:8080/session
 BOTS      ?= 20
 DURATION  ?= 30s
 
-.PHONY: help deps tools proto proto-check fmt-check vet lint test bench load echo server bots demo fuzz clean
+.PHONY: help deps tools proto proto-check fmt-check vet lint build test e2e bench load echo server bots demo fuzz clean
 
 help: ## List the targets
-	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
+	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
 		awk 'BEGIN {FS = ":.*## "}; {printf "  %-10s %s\n", $$1, $$2}'
 
 deps: ## Install the system packages (apt-get) and Go modules needed by tests and the demo
@@ -91,11 +91,18 @@ vet: ## Run go vet
 lint: fmt-check vet ## Run fmt-check, vet and staticcheck
 	go tool staticcheck ./...
 
+build: ## Build the game's programs into bin/ (gameserver, gameclient)
+	go build -o bin/gameserver ./gameserver
+	go build -o bin/gameclient ./gameclient
+
+e2e: ## Run the end-to-end test alone: the gameserver and 50 headless bots for 20 s
+	go test -race -count=1 -run '^TestEndToEnd$$' -v ./gameclient/internal/headless
+
 test: deps proto-check lint ## Check the generated code and lint, then run all tests with the race detector (the browser test must not skip)
 	GAMESOCK_REQUIRE_BROWSER=1 go test -race -count=1 -timeout 10m ./...
 
-bench: ## Run the SDK benchmarks (BENCH=regex, BENCHTIME=1s|100x)
-	go test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./sdk/...
+bench: ## Run the benchmarks, SDK and game (BENCH=regex, BENCHTIME=1s|100x)
+	go test -run '^$$' -bench '$(BENCH)' -benchmem -benchtime $(BENCHTIME) -count 1 ./...
 
 load: ## Run the echo load tool: sdk server and clients against raw TCP (100 connections x 64 B)
 	go run ./sdk/internal/loadtest/cmd/echoload -conns 100 -duration 2s -rounds 5
@@ -110,7 +117,7 @@ bots: ## Run BOTS headless bot players for DURATION against SERVER and print the
 	go run ./gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER)
 
 demo: ## Run the game server (20 s matches) and BOTS headless bots against it for DURATION, then print the report
-	@go build -o bin/gameserver ./gameserver && go build -o bin/gameclient ./gameclient
+	@$(MAKE) --no-print-directory build >/dev/null
 	@bin/gameserver -log-level warn -match 20s & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
 	for i in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done; \
 	bin/gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER) -replay
