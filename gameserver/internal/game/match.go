@@ -40,7 +40,20 @@ func (a *Arena) startMatch(prev *arena.World) {
 			a.log.Error("rejoining a ship to the next match", "ship", id, "err", err)
 		}
 	}
-	// Players seated while the last match showed its results join now.
+	// Bots and players seated while the last match showed its results,
+	// whose ships were not in it, join now.
+	var late []arena.PlayerID
+	for id := range a.bots {
+		if a.world.Ship(id) == nil {
+			late = append(late, id)
+		}
+	}
+	slices.Sort(late)
+	for _, id := range late {
+		if err := a.joinWorld(id, true); err != nil {
+			a.log.Error("adding a bot to the next match", "ship", id, "err", err)
+		}
+	}
 	for _, s := range a.seats {
 		if a.world.Ship(s.ship) == nil {
 			if err := a.joinWorld(s.ship, false); err != nil {
