@@ -57,6 +57,15 @@ func asteroidSpeed(size uint8) (lo, hi int32) {
 // flyShip turns, thrusts, drags and moves an alive ship by its LastInput
 // for one tick, and keeps it inside the walls.
 func flyShip(s *Ship, cfg *Config) {
+	s.Steer()
+	bounceShip(s, cfg)
+}
+
+// Steer flies s one tick on its LastInput as Step does, walls aside: it
+// turns, thrusts, loses 1/64 of its speed, keeps under ShipMaxSpeed and
+// moves. A client predicts ships with it, and the snapshot encoding sends
+// only where ships differ from that prediction.
+func (s *Ship) Steer() {
 	in := s.LastInput
 	if in&TurnLeft != 0 {
 		s.Angle += ShipTurnRate
@@ -74,7 +83,6 @@ func flyShip(s *Ship, cfg *Config) {
 	s.Vel = capSpeed(s.Vel, ShipMaxSpeed)
 	s.Pos.X += s.Vel.X
 	s.Pos.Y += s.Vel.Y
-	bounceShip(s, cfg)
 }
 
 // drag takes 1/64 of v, and at least 1, toward zero, the same way in both
