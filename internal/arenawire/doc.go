@@ -65,3 +65,12 @@
 // out of their type's range, ids out of order or repeated, and removals of
 // what the baseline does not hold.
 package arenawire
+
+// Version names this encoding, its predictions included: arena's
+// Ship.Steer, the straight flight of bullets and asteroids, the view and
+// the precisions. A snapshot carries only where the world differs from what
+// both ends predict, so two ends of different versions decode a different
+// world without any error. The server announces its Version when it seats
+// a player, and a client of another stops. Change it with any change to
+// what is predicted or how.
+const Version = 1

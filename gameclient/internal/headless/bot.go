@@ -241,6 +241,11 @@ func (b *bot) onPayload(p session.Payload) {
 func (b *bot) joined(j *arenav1.Joined) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if j.WireVersion != arenawire.Version {
+		b.failLocked("JOINED payload: the server speaks snapshot encoding version %d, this client %d: update the client",
+			j.WireVersion, arenawire.Version)
+		return // unseated: it decodes nothing and sends nothing
+	}
 	if j.ShipId == 0 || j.ShipId > 255 {
 		b.failLocked("JOINED payload: ship id %d is not an arena player id (1-255)", j.ShipId)
 		return

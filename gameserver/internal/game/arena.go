@@ -130,6 +130,7 @@ func (a *Arena) Join(p *room.Player) error {
 
 	a.send(p, arenav1.PayloadKind_PAYLOAD_KIND_JOINED, &arenav1.Joined{
 		RoomId: a.roomID, ShipId: uint32(ship), TickRate: arena.TickRate, MatchNumber: a.match,
+		WireVersion: arenawire.Version,
 	})
 	a.notifyOthers(id, arenav1.NotificationKind_NOTIFICATION_KIND_PLAYER_JOINED,
 		s.name+" joined", a.rosterEntry(ship))

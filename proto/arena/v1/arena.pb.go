@@ -208,11 +208,16 @@ func (Method) EnumDescriptor() ([]byte, []int) {
 
 // Joined tells a player where the server seated it.
 type Joined struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	RoomId        string                 `protobuf:"bytes,1,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
-	ShipId        uint32                 `protobuf:"varint,2,opt,name=ship_id,json=shipId,proto3" json:"ship_id,omitempty"` // the player's arena.PlayerID in this room
-	TickRate      uint32                 `protobuf:"varint,3,opt,name=tick_rate,json=tickRate,proto3" json:"tick_rate,omitempty"`
-	MatchNumber   uint32                 `protobuf:"varint,4,opt,name=match_number,json=matchNumber,proto3" json:"match_number,omitempty"`
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	RoomId      string                 `protobuf:"bytes,1,opt,name=room_id,json=roomId,proto3" json:"room_id,omitempty"`
+	ShipId      uint32                 `protobuf:"varint,2,opt,name=ship_id,json=shipId,proto3" json:"ship_id,omitempty"` // the player's arena.PlayerID in this room
+	TickRate    uint32                 `protobuf:"varint,3,opt,name=tick_rate,json=tickRate,proto3" json:"tick_rate,omitempty"`
+	MatchNumber uint32                 `protobuf:"varint,4,opt,name=match_number,json=matchNumber,proto3" json:"match_number,omitempty"`
+	// wire_version is the snapshot encoding the server speaks
+	// (internal/arenawire.Version). A snapshot carries only what differs from
+	// what both ends predict, so a client of another version would decode
+	// the wrong world without an error: it must stop instead.
+	WireVersion   uint32 `protobuf:"varint,5,opt,name=wire_version,json=wireVersion,proto3" json:"wire_version,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -271,6 +276,13 @@ func (x *Joined) GetTickRate() uint32 {
 func (x *Joined) GetMatchNumber() uint32 {
 	if x != nil {
 		return x.MatchNumber
+	}
+	return 0
+}
+
+func (x *Joined) GetWireVersion() uint32 {
+	if x != nil {
+		return x.WireVersion
 	}
 	return 0
 }
@@ -1095,12 +1107,13 @@ var File_arena_v1_arena_proto protoreflect.FileDescriptor
 
 const file_arena_v1_arena_proto_rawDesc = "" +
 	"\n" +
-	"\x14arena/v1/arena.proto\x12\barena.v1\"z\n" +
+	"\x14arena/v1/arena.proto\x12\barena.v1\"\x9d\x01\n" +
 	"\x06Joined\x12\x17\n" +
 	"\aroom_id\x18\x01 \x01(\tR\x06roomId\x12\x17\n" +
 	"\aship_id\x18\x02 \x01(\rR\x06shipId\x12\x1b\n" +
 	"\ttick_rate\x18\x03 \x01(\rR\btickRate\x12!\n" +
-	"\fmatch_number\x18\x04 \x01(\rR\vmatchNumber\"i\n" +
+	"\fmatch_number\x18\x04 \x01(\rR\vmatchNumber\x12!\n" +
+	"\fwire_version\x18\x05 \x01(\rR\vwireVersion\"i\n" +
 	"\vRosterEntry\x12\x17\n" +
 	"\aship_id\x18\x01 \x01(\rR\x06shipId\x12\x1b\n" +
 	"\tplayer_id\x18\x02 \x01(\tR\bplayerId\x12\x12\n" +
