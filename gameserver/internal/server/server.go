@@ -71,7 +71,7 @@ type Server struct {
 	rooms     *room.Manager[*arena.World]
 	saver     *replaySaver
 
-	names sync.Map // player id -> display name, from the token
+	names names    // player id -> display name, from the token
 	games sync.Map // room id -> *game.Arena
 
 	mu      sync.Mutex

@@ -17,7 +17,7 @@ func (s *Server) authenticate(token string, _ *sdk.UpgradeRequest) (string, erro
 	if err != nil {
 		return "", sdk.Reject(401, err.Error())
 	}
-	s.names.Store(c.PlayerID, c.Name)
+	s.names.set(c.PlayerID, c.Name, s.sessions)
 	return c.PlayerID, nil
 }
 
@@ -32,8 +32,8 @@ func (s *Server) verify(token string) (string, error) {
 
 // name is a player's display name.
 func (s *Server) name(playerID string) string {
-	if n, ok := s.names.Load(playerID); ok {
-		return n.(string)
+	if n, ok := s.names.get(playerID); ok {
+		return n
 	}
 	return playerID
 }
