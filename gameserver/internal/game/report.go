@@ -2,6 +2,7 @@ package game
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/gamesock/gamesock/internal/arena"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
@@ -47,13 +48,28 @@ func (a *Arena) reportKill(ev arena.Event) {
 		KillerName: a.names[ev.Player], VictimName: a.names[ev.Other],
 		Tick: ev.Tick, MatchNumber: a.match,
 	})
+	// Only what the kill changed: a stat update names the stats that
+	// changed, and accuracy and time alive come with the results.
 	u := &session.StatUpdate{MatchID: a.matchID()}
-	for _, id := range []arena.PlayerID{ev.Player, ev.Other} {
-		if sh := a.world.Ship(id); sh != nil {
-			u.Players = append(u.Players, a.playerStats(sh))
-		}
+	if k := a.world.Ship(ev.Player); k != nil {
+		u.Players = append(u.Players, a.someStats(k, "score", "kills", "streak", "best_streak"))
+	}
+	if v := a.world.Ship(ev.Other); v != nil {
+		u.Players = append(u.Players, a.someStats(v, "deaths", "streak"))
 	}
 	a.sendStats(u)
+}
+
+// someStats is the named stats of a ship, and its ship id.
+func (a *Arena) someStats(sh *arena.Ship, names ...string) session.PlayerStats {
+	all := a.playerStats(sh)
+	ps := session.PlayerStats{PlayerID: all.PlayerID, Name: all.Name, Stats: all.Stats[:1]} // "ship"
+	for _, st := range all.Stats[1:] {
+		if slices.Contains(names, st.Name) {
+			ps.Stats = append(ps.Stats, st)
+		}
+	}
+	return ps
 }
 
 // reportMatchEnd closes the recording, posts the results and the

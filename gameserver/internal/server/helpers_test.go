@@ -125,6 +125,7 @@ type player struct {
 
 	states   chan session.State
 	notes    chan session.Notification
+	stats    chan session.StatUpdate
 	payloads chan session.Payload
 	status   chan session.StatusChange
 }
@@ -138,6 +139,7 @@ func (ts *testServer) join(t *testing.T, name string, reconnect session.Reconnec
 		name: lr.Name, id: lr.PlayerID, token: lr.Token,
 		states:   make(chan session.State, 4096),
 		notes:    make(chan session.Notification, 1024),
+		stats:    make(chan session.StatUpdate, 1024),
 		payloads: make(chan session.Payload, 1024),
 		status:   make(chan session.StatusChange, 64),
 	}
@@ -149,6 +151,7 @@ func (ts *testServer) join(t *testing.T, name string, reconnect session.Reconnec
 		Reconnect:      reconnect,
 		OnState:        func(s session.State) { offer(p.states, s) },
 		OnNotification: func(n session.Notification) { offer(p.notes, n) },
+		OnStats:        func(u session.StatUpdate) { offer(p.stats, u) },
 		OnPayload:      func(pl session.Payload) { offer(p.payloads, pl) },
 		OnStatus:       func(s session.StatusChange) { offer(p.status, s) },
 	})
