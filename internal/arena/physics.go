@@ -56,7 +56,12 @@ func asteroidSpeed(size uint8) (lo, hi int32) {
 
 // flyShip turns, thrusts, drags and moves an alive ship by its LastInput
 // for one tick, and keeps it inside the walls.
-func flyShip(s *Ship, cfg *Config) {
+func flyShip(s *Ship, cfg *Config) { s.Fly(cfg) }
+
+// Fly moves s one tick on its LastInput as Step moves a live ship, walls
+// of cfg's arena included; collisions with other things are Step's alone.
+// A client predicts its own ship with it.
+func (s *Ship) Fly(cfg *Config) {
 	s.Steer()
 	bounceShip(s, cfg)
 }
