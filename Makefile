@@ -6,8 +6,13 @@ SHELL := bash
 
 # System packages that tests and the demo need (Debian/Ubuntu names).
 # gcc and libc6-dev are needed by `go test -race` (cgo); protobuf-compiler
-# (protoc) and libprotobuf-dev (the well-known .proto files) by `make proto`.
-APT_PACKAGES := chromium gcc libc6-dev protobuf-compiler libprotobuf-dev
+# (protoc) and libprotobuf-dev (the well-known .proto files) by `make proto`;
+# the game client's window (ebiten, which loads these libraries at run time,
+# no headers needed) by the X11 and OpenGL libraries, and its test by xvfb
+# and xauth (a real window on a virtual display).
+APT_PACKAGES := chromium gcc libc6-dev protobuf-compiler libprotobuf-dev \
+	xvfb xauth libgl1 libgl1-mesa-dri libegl1 libx11-6 libxrandr2 libxcursor1 \
+	libxi6 libxinerama1 libxxf86vm1
 
 # The .proto sources under proto/, and where protoc finds the well-known types.
 PROTO_FILES   := $(shell find proto -name '*.proto' | sort)
