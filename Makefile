@@ -26,7 +26,7 @@ SERVER    ?= ws://127.0.0.1:8080/session
 BOTS      ?= 20
 DURATION  ?= 30s
 
-.PHONY: help deps tools proto proto-check fmt-check vet lint build test e2e bench load echo server bots demo fuzz clean
+.PHONY: help deps tools proto proto-check fmt-check vet lint build test e2e bench load echo server bots demo demo-headless fuzz clean
 
 help: ## List the targets
 	@grep -E '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -121,7 +121,19 @@ server: ## Run the game server (ws://127.0.0.1:8080/session, admin on 127.0.0.1:
 bots: ## Run BOTS headless bot players for DURATION against SERVER and print their report
 	go run ./gameclient -headless -bots $(BOTS) -duration $(DURATION) -server $(SERVER)
 
-demo: ## Run the game server (20 s matches) and BOTS headless bots against it for DURATION, then print the report
+demo: ## Start the game server with bots and open the game's window (Ctrl-C stops both); without a display, say so
+	@if [ -z "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ]; then \
+		echo "make demo: no display here for the game's window."; \
+		echo "  Play it headless instead: make demo-headless (the server and 20 bot players, then their report),"; \
+		echo "  or run the window under a virtual display: xvfb-run -a make demo"; \
+		exit 2; \
+	fi
+	@$(MAKE) --no-print-directory build >/dev/null
+	@bin/gameserver -log-level warn & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
+	for i in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done; \
+	bin/gameclient -server $(SERVER)
+
+demo-headless: ## Run the game server (20 s matches) and BOTS headless bots against it for DURATION, then print the report
 	@$(MAKE) --no-print-directory build >/dev/null
 	@bin/gameserver -log-level warn -match 20s & pid=$$!; trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null' EXIT; \
 	for i in $$(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null && break; sleep 0.1; done; \

@@ -1,14 +1,21 @@
-// Command gameclient is the arena's game client. The windowed client is
-// not built yet; with -headless it runs bot players without a window
-// against a game server and prints what they saw: the load tool.
+// Command gameclient is the arena's game client. Without -headless it
+// opens the game's window: a connect screen, the match, the results and
+// the replays. With -headless it runs bot players without a window against
+// a game server and prints what they saw: the load tool.
 //
+//	go run ./gameclient
+//	go run ./gameclient -server ws://127.0.0.1:8080/session -name ada
 //	go run ./gameclient -headless -bots 16 -duration 30s -server ws://127.0.0.1:8080/session
 //	go run ./gameclient -headless -bots 4 -replay -json
 //
-// SIGINT or SIGTERM stops the bots early; the report covers what ran. The
-// exit status is 1 when the run could not be set up or was not clean
-// (errors, kills the bots disagree on, a replay that failed its check),
-// 2 for a usage error (and without -headless).
+// The window's test hooks: -script plays scripted input in the match (and
+// connects at once), -screenshots saves PNGs of the match and the
+// results, -exit-after ends the game; the frame time is printed at exit.
+//
+// SIGINT or SIGTERM stops the bots (or closes the window) early; the
+// report covers what ran. The exit status is 1 when the run could not be
+// set up or was not clean (errors, kills the bots disagree on, a replay
+// that failed its check), 2 for a usage error.
 package main
 
 import (
@@ -48,7 +55,7 @@ var errUsage = errors.New("usage error")
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("gameclient", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	headlessMode := fs.Bool("headless", false, "run bot players without a window (the only mode built so far)")
+	headlessMode := fs.Bool("headless", false, "run bot players without a window: the load tool")
 	server := fs.String("server", "ws://127.0.0.1:8080/session", "the game server's session endpoint (ws:// or wss://)")
 	bots := fs.Int("bots", 8, "bot players to run")
 	duration := fs.Duration("duration", 30*time.Second, "how long to run")
@@ -58,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	caFile := fs.String("ca", "", "PEM file of roots to trust for wss:// and https:// (default: the system's)")
 	jsonOut := fs.Bool("json", false, "print the report as JSON")
 	logLevel := fs.String("log-level", "warn", "debug, info, warn or error")
+	var w windowFlags
+	w.register(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -67,17 +76,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%w: unexpected arguments %q", errUsage, fs.Args())
 	}
-	if !*headlessMode {
-		return fmt.Errorf("%w: the windowed client is not built yet; run with -headless", errUsage)
+	if err := checkModeFlags(fs, *headlessMode); err != nil {
+		return err
 	}
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(*logLevel)); err != nil {
 		return fmt.Errorf("%w: -log-level: %w", errUsage, err)
 	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if !*headlessMode {
+		return runWindow(ctx, &w, *server, *caFile, logger, stdout)
+	}
 	opts := headless.Options{
 		Server: *server, Bots: *bots, Duration: *duration, NamePrefix: *prefix, Seed: *seed,
 		DownloadReplay: *replay,
-		Logger:         slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		Logger:         logger,
 	}
 	if *caFile != "" {
 		roots, err := loadRoots(*caFile)

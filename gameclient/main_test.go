@@ -13,8 +13,8 @@ func TestRunUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "windowed client is not built yet"},
-		{[]string{"-bots", "2"}, "run with -headless"},
+		{[]string{"-bots", "2"}, "-bots is a flag of -headless"},
+		{[]string{"-headless", "-script", "fly"}, "-script is a flag of the window"},
 		{[]string{"-headless", "extra"}, "unexpected arguments"},
 		{[]string{"-headless", "-log-level", "loud"}, "-log-level"},
 		{[]string{"-bots", "many"}, "invalid value"},
