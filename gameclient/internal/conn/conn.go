@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/url"
 	"sync"
 	"time"
 
@@ -71,6 +72,8 @@ type Conn struct {
 	events chan Event
 	done   chan struct{} // closed by Close: handlers stop waiting
 	log    *slog.Logger
+	token  string   // the login's bearer token, for other endpoints (replays)
+	server *url.URL // the session endpoint, whose host serves the others
 
 	closeOnce sync.Once
 	closeErr  error
@@ -108,7 +111,7 @@ func Connect(ctx context.Context, opts Options) (*Conn, error) {
 	if q <= 0 {
 		q = DefaultEventQueue
 	}
-	c := &Conn{events: make(chan Event, q), done: make(chan struct{}), log: log}
+	c := &Conn{events: make(chan Event, q), done: make(chan struct{}), log: log, token: l.Token, server: u}
 	c.counter.start(time.Now())
 	c.client, err = session.Dial(ctx, u.String(), &session.ClientOptions{
 		Token:          l.Token,

@@ -79,4 +79,10 @@ func (n *connNetwork) Stats() NetStats {
 		BytesOutPerS: s.BytesOutPerSec, SnapshotRate: s.SnapshotsPerSec}
 }
 
+func (n *connNetwork) Token() string { return n.c.Token() }
+
+func (n *connNetwork) ReplayURL(downloadPath, id string) string {
+	return n.c.ReplayURL(downloadPath, id)
+}
+
 func (n *connNetwork) Close() { n.c.Close() }

@@ -20,6 +20,8 @@ type fakeNet struct {
 	reqs   []arenav1.Method
 	answer func(arenav1.Method) ([]byte, error)
 	closed bool
+	// replayBase is where ReplayURL points: a test download server.
+	replayBase string
 }
 
 func newFakeNet() *fakeNet {
@@ -57,6 +59,12 @@ func (f *fakeNet) Stats() NetStats {
 	return NetStats{RTT: 42 * time.Millisecond, Jitter: 3 * time.Millisecond, BytesInPerS: 20000, BytesOutPerS: 1500, SnapshotRate: 30}
 }
 
+func (f *fakeNet) Token() string { return fakeToken }
+
+func (f *fakeNet) ReplayURL(downloadPath, id string) string {
+	return f.replayBase + downloadPath + "/" + id
+}
+
 func (f *fakeNet) Close() {
 	f.mu.Lock()
 	f.closed = true
@@ -68,6 +76,10 @@ func (f *fakeNet) sent() []arena.Buttons {
 	defer f.mu.Unlock()
 	return append([]arena.Buttons(nil), f.inputs...)
 }
+
+// fakeToken is the token a fakeNet gives, which the test download
+// server asks for.
+const fakeToken = "fake-token"
 
 // testApp is an app for scene tests, dialling fake networks.
 func testApp(dial Dialer) *app {

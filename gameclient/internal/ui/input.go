@@ -12,6 +12,7 @@ var watchedKeys = [...]ebiten.Key{
 	ebiten.KeySpace, ebiten.KeyTab, ebiten.KeyEnter, ebiten.KeyNumpadEnter,
 	ebiten.KeyEscape, ebiten.KeyBackspace, ebiten.KeyF3, ebiten.KeyR, ebiten.KeyL,
 	ebiten.KeyDigit1, ebiten.KeyDigit2, ebiten.KeyDigit4,
+	ebiten.KeyEqual, ebiten.KeyMinus, ebiten.KeyNumpadAdd, ebiten.KeyNumpadSubtract,
 }
 
 // Input is the keyboard as one Update sees it: what is held, what went

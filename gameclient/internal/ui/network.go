@@ -25,6 +25,12 @@ type Network interface {
 	Request(ctx context.Context, m arenav1.Method, req proto.Message) ([]byte, error)
 	// Stats are the connection's figures now.
 	Stats() NetStats
+	// Token is the player's bearer token, for the server's other
+	// endpoints (replay downloads).
+	Token() string
+	// ReplayURL is the ws:// or wss:// URL to download replay id from,
+	// given the download path a ReplayList names.
+	ReplayURL(downloadPath, id string) string
 	// Close ends the connection and waits for its goroutines.
 	Close()
 }
