@@ -86,6 +86,11 @@ func (g *Game) Update() error {
 	if d := g.app.opts.ExitAfter; d > 0 && time.Since(g.started) >= d {
 		return ebiten.Termination
 	}
+	if g.app.opts.ScreenshotDir != "" && g.app.shots.took("match", "results") {
+		// A scripted run with screenshots ends once it has them: the
+		// time that takes depends on the machine, not on ExitAfter.
+		return ebiten.Termination
+	}
 	select {
 	case <-g.app.opts.Stop:
 		return ebiten.Termination
@@ -127,6 +132,7 @@ func (g *Game) Close() error {
 		c.close()
 	}
 	g.app.closeNetwork()
+	g.app.sound.close()
 	return g.app.shots.wait()
 }
 

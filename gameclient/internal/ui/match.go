@@ -8,6 +8,7 @@ import (
 
 	"github.com/hajimehoshi/ebiten/v2"
 
+	"github.com/gamesock/gamesock/assets"
 	"github.com/gamesock/gamesock/gameclient/internal/netcode"
 	"github.com/gamesock/gamesock/internal/arena"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
@@ -21,7 +22,7 @@ const (
 	statsEvery         = 100 * time.Millisecond // how often the HUD reads the network's figures
 	explosionLife      = 700 * time.Millisecond
 	matchShotAfter     = 5 * time.Second // the match screenshot: this long after being seated...
-	matchShotLatest    = 15 * time.Second
+	matchShotLatest    = 13 * time.Second
 )
 
 // explosion is a ship's destruction being drawn.
@@ -48,6 +49,7 @@ type matchScene struct {
 	seat     Seated
 	interp   *netcode.Interpolator
 	pred     ownShip
+	cues     ownCues      // the own ship's shots and pickups, for their sounds
 	latest   *arena.World // the newest snapshot, the match's clock
 	view     *netcode.View
 	ownPose  netcode.Pose
@@ -171,7 +173,9 @@ func (m *matchScene) detectExplosions(now time.Time) {
 		if m.alive[id] && !alive {
 			x, y := p.Pixels()
 			m.fx = append(m.fx, explosion{x: x, y: y, born: now, c: m.app.art.palette[shipPalette(id, m.seat.Ship)]})
-			m.app.sound.play("explosion")
+			if sx, sy := m.toScreen(x, y); sx > -64 && sy > -64 && sx < ScreenWidth+64 && sy < ScreenHeight+64 {
+				m.app.sound.play(assets.SoundExplosion)
+			}
 		}
 		m.alive[id] = alive
 	}
@@ -238,6 +242,7 @@ func (m *matchScene) handle(ev Event, now time.Time) {
 		m.seat, m.seated, m.seatedAt = ev, true, now
 		m.interp = netcode.NewInterpolator(&netcode.InterpolatorOptions{TickRate: ev.TickRate, Own: ev.Ship})
 		m.pred.reset(ev.Ship)
+		m.cues.reset(ev.Ship)
 		m.latest, m.view, m.camReady = nil, nil, false
 		clear(m.alive)
 	case Snapshot:
@@ -247,6 +252,13 @@ func (m *matchScene) handle(ev Event, now time.Time) {
 		m.latest = ev.World
 		m.interp.Push(ev.Tick, ev.Arrived, ev.World)
 		m.pred.snapshot(ev, now)
+		shot, pickup := m.cues.observe(ev.World)
+		if shot {
+			m.app.sound.play(assets.SoundShot)
+		}
+		if pickup {
+			m.app.sound.play(assets.SoundPickup)
+		}
 	case Roster:
 		clear(m.roster)
 		for _, e := range ev.Entries {
@@ -260,6 +272,7 @@ func (m *matchScene) handle(ev Event, now time.Time) {
 		m.statusChanged(ev.StatusChange, now)
 	case Failure:
 		m.toasts.push(ev.Err.Error(), colBad, now)
+		m.app.sound.play(assets.SoundNotify)
 	}
 }
 
@@ -275,8 +288,10 @@ func (m *matchScene) statusChanged(ch session.StatusChange, now time.Time) {
 			// A new session: the server seats the player again.
 			m.seated = false
 			m.toasts.push("reconnected (new session)", colWarn, now)
+			m.app.sound.play(assets.SoundNotify)
 		} else if ch.Resumed {
 			m.toasts.push("reconnected", colGood, now)
+			m.app.sound.play(assets.SoundNotify)
 		}
 	case session.Closed:
 		m.closed = ch.Err
@@ -347,7 +362,7 @@ func (m *matchScene) notice(n Notice, now time.Time) {
 		text = fmt.Sprintf("notification %d", n.Kind)
 	}
 	m.toasts.push(text, c, now)
-	m.app.sound.play("notify")
+	m.app.sound.play(assets.SoundNotify)
 }
 
 // screenshot asks for the match's screenshot once the HUD, the net graph
@@ -357,7 +372,7 @@ func (m *matchScene) screenshot(now time.Time) {
 		return
 	}
 	since := now.Sub(m.seatedAt)
-	ready := m.toasts.settled(now) && m.showGraph && m.shipsOnScreen() > 0
+	ready := m.toasts.settled(now) && m.showGraph && m.ownAlive && m.shipsOnScreen() > 0
 	if since >= matchShotAfter && (ready || since >= matchShotLatest) {
 		m.app.shots.request("match")
 	}
