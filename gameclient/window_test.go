@@ -54,7 +54,7 @@ func (b *logBuffer) String() string {
 func startServer(t *testing.T, bin, dir string) string {
 	t.Helper()
 	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-admin", "", "-replays", filepath.Join(dir, "replays"),
-		"-warmup", "2s", "-match", "8s", "-results", "5s", "-bots", "6", "-log-level", "info")
+		"-warmup", "2s", "-match", "14s", "-results", "5s", "-bots", "6", "-log-level", "info")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -127,11 +127,13 @@ func TestWindowUnderXvfb(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	// Warmup 2 s and a match of 8 s: the results come about 10 s in, and
-	// their screenshot a moment later.
+	// Warmup 2 s and a match of 14 s: the match's screenshot comes 5-13 s
+	// in, the results about 16 s in, and their screenshot a moment later,
+	// after which the client exits by itself; -exit-after only bounds a
+	// run that never gets there.
 	cmd := exec.CommandContext(ctx, xvfb, "-a", "-s", "-screen 0 1280x720x24", client,
 		"-server", server, "-name", "tester", "-script", "fly", "-screenshots", shots,
-		"-exit-after", "18s", "-settings", filepath.Join(dir, "client.json"), "-mute", "-log-level", "info")
+		"-exit-after", "60s", "-settings", filepath.Join(dir, "client.json"), "-mute", "-log-level", "info")
 	var out logBuffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Run(); err != nil {

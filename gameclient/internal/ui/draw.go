@@ -94,7 +94,7 @@ func wrap(s string, n int) []string {
 // stroke draws the path p as a line of width w.
 func stroke(dst *ebiten.Image, p *vector.Path, w float32, c color.Color) {
 	var op vector.DrawPathOptions
-	op.AntiAlias = true
+	op.AntiAlias = false // anti-aliased paths cost an offscreen pass each: too slow on software GL
 	op.ColorScale.ScaleWithColor(c)
 	vector.StrokePath(dst, p, &vector.StrokeOptions{Width: w, LineJoin: vector.LineJoinRound}, &op)
 }

@@ -107,8 +107,8 @@ func (m *matchScene) drawWalls(screen *ebiten.Image) {
 			vector.StrokeLine(screen, float32(max(x0, 0)), sy, float32(min(x0+w, ScreenWidth)), sy, 1, gc, false)
 		}
 	}
-	vector.StrokeRect(screen, float32(x0)-3, float32(y0)-3, float32(w)+6, float32(h)+6, 6, color.RGBA{60, 120, 255, 120}, true)
-	vector.StrokeRect(screen, float32(x0), float32(y0), float32(w), float32(h), 2, color.RGBA{140, 200, 255, 255}, true)
+	vector.StrokeRect(screen, float32(x0)-3, float32(y0)-3, float32(w)+6, float32(h)+6, 6, color.RGBA{60, 120, 255, 120}, false)
+	vector.StrokeRect(screen, float32(x0), float32(y0), float32(w), float32(h), 2, color.RGBA{140, 200, 255, 255}, false)
 }
 
 // drawSprite draws img centred on (x, y), turned by rad counterclockwise
@@ -169,7 +169,7 @@ func (m *matchScene) drawExplosion(screen *ebiten.Image, e explosion) {
 	}
 	c := e.c
 	c.A = uint8(200 * (1 - k))
-	vector.StrokeCircle(screen, float32(x), float32(y), float32(14+70*k), float32(4*(1-k)+1), c, true)
+	vector.StrokeCircle(screen, float32(x), float32(y), float32(14+70*k), float32(4*(1-k)+1), c, false)
 	frames := m.app.art.explosions
 	frame := min(int(k*float64(len(frames))), len(frames)-1)
 	drawSprite(screen, frames[frame], x, y, float64(e.born.UnixMilli()%628)/100, 1.4, nil)

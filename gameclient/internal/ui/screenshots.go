@@ -65,6 +65,20 @@ func (s *shooter) capture(screen *ebiten.Image) {
 	s.pending = s.pending[:0]
 }
 
+// took reports whether every one of names was captured (requested, and
+// taken from a frame since).
+func (s *shooter) took(names ...string) bool {
+	if len(s.pending) > 0 {
+		return false
+	}
+	for _, n := range names {
+		if !s.taken[n] {
+			return false
+		}
+	}
+	return true
+}
+
 // wait waits for the screenshots being written and returns their errors.
 func (s *shooter) wait() error {
 	s.wg.Wait()
