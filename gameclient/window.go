@@ -87,6 +87,11 @@ func runWindow(ctx context.Context, w *windowFlags, server, caFile string, log *
 	ebiten.SetWindowResizingMode(ebiten.WindowResizingModeEnabled)
 	runErr := ebiten.RunGame(g)
 	closeErr := g.Close()
+	if _, _, frames := g.FrameTimes(); frames == 0 && runErr != nil {
+		return fmt.Errorf("cannot open the game's window: %w\n"+
+			"  On a machine without a display, play headless (-headless -bots N)"+
+			" or run the window under a virtual display (xvfb-run)", runErr)
+	}
 	fmt.Fprintln(stdout, g.FrameReport())
 	if runErr != nil {
 		return fmt.Errorf("window: %w", runErr)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/png"
@@ -217,4 +218,27 @@ func textPixels(img image.Image, r image.Rectangle) int {
 		}
 	}
 	return n
+}
+
+// TestWindowWithoutDisplay: where no window can open, the client says so
+// and what to do instead, and exits with an error, rather than crash.
+func TestWindowWithoutDisplay(t *testing.T) {
+	dir := t.TempDir()
+	client := buildCommand(t, dir, "github.com/gamesock/gamesock/gameclient")
+	cmd := exec.Command(client, "-exit-after", "5s", "-settings", filepath.Join(dir, "client.json"), "-mute")
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "DISPLAY=") && !strings.HasPrefix(kv, "WAYLAND_DISPLAY=") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Fatalf("exit: %v; want status 1\n%s", err, out)
+	}
+	for _, want := range []string{"cannot open the game's window", "-headless", "xvfb-run"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
 }
