@@ -328,10 +328,12 @@ func (c *conn) readFrames() *Error {
 			var piece *[]byte
 			if n > 0 {
 				piece = bufpool.Get(int(n))
-				if e := c.readPayloadAt(*piece, h, pos); e != nil {
+				got, e := c.readPayloadSome(*piece, h, pos)
+				if e != nil {
 					bufpool.Put(piece)
 					return e
 				}
+				*piece, n = (*piece)[:got], int64(got)
 				if msgType == UTF8 && !text.Write(*piece) {
 					bufpool.Put(piece)
 					return c.violation(CloseInvalidPayload, "text message is not valid UTF-8")
@@ -462,6 +464,33 @@ func (c *conn) readPayloadAt(p []byte, h frame.Header, pos int64) *Error {
 		frame.Cipher(p, h.Mask, pos)
 	}
 	return nil
+}
+
+// readPayloadSome reads what has arrived of the next len(p) payload bytes
+// of a frame, at offset pos of its payload, waiting for at least one: a
+// partial or stream reader hands over what came, so a connection that
+// drops mid-frame loses nothing it received.
+func (c *conn) readPayloadSome(p []byte, h frame.Header, pos int64) (int, *Error) {
+	if c.br.Buffered() == 0 && !c.rdl {
+		c.rdl = true
+		_ = c.nc.SetReadDeadline(time.Now().Add(c.ctl.ReceiveTimeout))
+	}
+	n := 0
+	for n == 0 {
+		var err error
+		n, err = c.br.Read(p)
+		if n == 0 && err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return 0, c.ioError("receive", err)
+		}
+	}
+	c.unread -= int64(n)
+	if h.Masked {
+		frame.Cipher(p[:n], h.Mask, pos)
+	}
+	return n, nil
 }
 
 // readControl handles a ping, pong or close frame.
