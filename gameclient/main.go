@@ -85,6 +85,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 	if !*headlessMode {
+		fs.Visit(func(f *flag.Flag) {
+			w.serverGiven = w.serverGiven || f.Name == "server"
+			w.nameGiven = w.nameGiven || f.Name == "name"
+		})
 		return runWindow(ctx, &w, *server, *caFile, logger, stdout)
 	}
 	opts := headless.Options{

@@ -21,6 +21,8 @@ type windowFlags struct {
 	exitAfter   time.Duration
 	settings    string
 	mute        bool
+
+	serverGiven, nameGiven bool // -server or -name was on the command line
 }
 
 // headlessOnly and windowOnly are the flags that make sense in one mode.
@@ -75,7 +77,8 @@ func runWindow(ctx context.Context, w *windowFlags, server, caFile string, log *
 		name = "pilot"
 	}
 	g, err := ui.NewGame(ui.Options{
-		Server: server, Name: name, SettingsPath: settings, Dial: dial,
+		Server: server, Name: name, ServerGiven: w.serverGiven, NameGiven: w.nameGiven,
+		SettingsPath: settings, Dial: dial,
 		AutoConnect: w.script != "", Script: w.script, ScreenshotDir: w.screenshots,
 		ExitAfter: w.exitAfter, Mute: w.mute, Logger: log, Stop: ctx.Done(),
 	})

@@ -46,10 +46,10 @@ func newConnectScene(a *app) *connectScene {
 		a.log.Warn("settings not read", "err", err)
 	}
 	s.fields[0], s.fields[1] = saved.Server, saved.Name
-	if s.fields[0] == "" || a.opts.AutoConnect {
+	if s.fields[0] == "" || a.opts.AutoConnect || a.opts.ServerGiven {
 		s.fields[0] = a.opts.Server
 	}
-	if s.fields[1] == "" || a.opts.AutoConnect {
+	if s.fields[1] == "" || a.opts.AutoConnect || a.opts.NameGiven {
 		s.fields[1] = a.opts.Name
 	}
 	if a.opts.AutoConnect {

@@ -29,6 +29,9 @@ type Options struct {
 	// Server and Name are the connect screen's defaults when the settings
 	// file has none (or when AutoConnect is set: then they win).
 	Server, Name string
+	// ServerGiven and NameGiven say the player chose Server or Name for
+	// this run (a command-line flag): then they win over the remembered.
+	ServerGiven, NameGiven bool
 	// SettingsPath is the JSON file the connect screen remembers the server
 	// and name in; empty: nothing is remembered.
 	SettingsPath string

@@ -321,3 +321,32 @@ func TestRequestsRunOffTheLoop(t *testing.T) {
 		})
 	}
 }
+
+// TestConnectPrefersWhatWasGiven: the connect screen shows the remembered
+// server and name, unless this run was given its own on the command line.
+func TestConnectPrefersWhatWasGiven(t *testing.T) {
+	tests := []struct {
+		name                   string
+		serverGiven, nameGiven bool
+		wantServer, wantName   string
+	}{
+		{"remembered", false, false, "ws://remembered:1/session", "old"},
+		{"server given", true, false, "ws://given:2/session", "old"},
+		{"both given", true, true, "ws://given:2/session", "new"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := testApp(func(context.Context, string, string) (Network, error) { return newFakeNet(), nil })
+			a.opts.SettingsPath = filepath.Join(t.TempDir(), "client.json")
+			if err := SaveSettings(a.opts.SettingsPath, Settings{Server: "ws://remembered:1/session", Name: "old"}); err != nil {
+				t.Fatal(err)
+			}
+			a.opts.Server, a.opts.Name = "ws://given:2/session", "new"
+			a.opts.ServerGiven, a.opts.NameGiven = tt.serverGiven, tt.nameGiven
+			s := newConnectScene(a)
+			if s.fields[0] != tt.wantServer || s.fields[1] != tt.wantName {
+				t.Errorf("fields %q, %q; want %q, %q", s.fields[0], s.fields[1], tt.wantServer, tt.wantName)
+			}
+		})
+	}
+}
