@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	"github.com/gamesock/gamesock/internal/arena"
 	"github.com/gamesock/gamesock/internal/arenawire"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
@@ -92,11 +93,11 @@ type Conn struct {
 // with an *UnreachableError when the server cannot be reached, a
 // *LoginError when it refuses the name, or the session's error.
 func Connect(ctx context.Context, opts Options) (*Conn, error) {
-	u, err := parseServer(opts.Server)
+	u, err := guest.ParseServer(opts.Server)
 	if err != nil {
 		return nil, err
 	}
-	l, err := doLogin(ctx, newHTTPClient(opts.Control), loginURL(u), opts.Name)
+	l, err := guest.Do(ctx, guest.NewHTTPClient(opts.Control), guest.LoginURL(u), opts.Name)
 	if err != nil {
 		if _, ok := errors.AsType[*LoginError](err); !ok && isNetError(err) {
 			return nil, &UnreachableError{Addr: u.Host, Err: err}

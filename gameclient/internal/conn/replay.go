@@ -1,9 +1,6 @@
 package conn
 
-import (
-	"net/url"
-	"strings"
-)
+import "github.com/gamesock/gamesock/gameclient/internal/guest"
 
 // Token returns the bearer token the login gave the player. The server's
 // other endpoints (replay downloads) take it as "Authorization: Bearer".
@@ -14,16 +11,5 @@ func (c *Conn) Token() string { return c.token }
 // ReplayList gives it) and the id, path-escaped so that no id can name
 // another path.
 func (c *Conn) ReplayURL(downloadPath, id string) string {
-	return replayURL(c.server, downloadPath, id)
-}
-
-func replayURL(server *url.URL, downloadPath, id string) string {
-	u := url.URL{Scheme: server.Scheme, Host: server.Host}
-	p := "/" + strings.Trim(downloadPath, "/")
-	if p == "/" {
-		p = ""
-	}
-	u.Path = p + "/" + id
-	u.RawPath = p + "/" + url.PathEscape(id)
-	return u.String()
+	return guest.ReplayURL(c.server, downloadPath, id)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	"github.com/gamesock/gamesock/internal/arena"
 	"github.com/gamesock/gamesock/internal/arenawire"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
@@ -79,7 +80,7 @@ func (b *bot) run(ctx context.Context, cancel context.CancelCauseFunc, hc *http.
 	if !sleep(ctx, delay) {
 		return
 	}
-	l, err := doLogin(ctx, hc, loginURL, b.rep.Name)
+	l, err := guest.Do(ctx, hc, loginURL, b.rep.Name)
 	if err != nil {
 		b.startFailed(err)
 		if _, ok := errors.AsType[*LoginError](err); ok {

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
 	"github.com/gamesock/gamesock/sdk/session"
 )
@@ -25,7 +26,7 @@ func TestEndToEnd(t *testing.T) {
 		cutBot   = 1 // the bot whose connection goes through the proxy
 	)
 	srv := startGameServer(t, "-bots", "8", "-warmup", "5s", "-match", "8s", "-results", "2s")
-	u, err := parseServer(srv.url)
+	u, err := guest.ParseServer(srv.url)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	"go.uber.org/goleak"
 )
 
@@ -163,7 +164,7 @@ func TestRunAgainstGameServer(t *testing.T) {
 
 	t.Run("a bot's connection cut", func(t *testing.T) {
 		t.Parallel()
-		u, err := parseServer(srv.url)
+		u, err := guest.ParseServer(srv.url)
 		if err != nil {
 			t.Fatal(err)
 		}

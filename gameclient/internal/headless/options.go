@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	"github.com/gamesock/gamesock/sdk"
 	"github.com/gamesock/gamesock/sdk/session"
 )
@@ -74,7 +75,7 @@ const (
 
 // resolve checks o and fills in its defaults.
 func (o Options) resolve() (Options, *url.URL, error) {
-	u, err := parseServer(o.Server)
+	u, err := guest.ParseServer(o.Server)
 	if err != nil {
 		return o, nil, err
 	}

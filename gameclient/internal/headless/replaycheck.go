@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	"github.com/gamesock/gamesock/internal/arena"
 	"github.com/gamesock/gamesock/internal/replay"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
@@ -37,7 +38,7 @@ func checkReplay(ctx context.Context, o *Options, server *url.URL, hc *http.Clie
 }
 
 func (c *ReplayCheck) run(ctx context.Context, o *Options, server *url.URL, hc *http.Client) error {
-	l, err := doLogin(ctx, hc, loginURL(server), o.NamePrefix+"-replay")
+	l, err := guest.Do(ctx, hc, guest.LoginURL(server), o.NamePrefix+"-replay")
 	if err != nil {
 		return err
 	}
@@ -53,7 +54,7 @@ func (c *ReplayCheck) run(ctx context.Context, o *Options, server *url.URL, hc *
 	if info.Size > maxReplaySize {
 		return fmt.Errorf("replay %s: listed size %d over the %d bytes allowed", info.Id, info.Size, maxReplaySize)
 	}
-	data, err := c.download(ctx, o, replayURL(server, list.DownloadPath, info.Id), l.Token, int64(info.Size))
+	data, err := c.download(ctx, o, guest.ReplayURL(server, list.DownloadPath, info.Id), l.Token, int64(info.Size))
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/gamesock/gamesock/gameclient/internal/guest"
 )
 
 // Run runs opts.Bots bot players against the server for opts.Duration, or
@@ -23,7 +25,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("headless: %w", err)
 	}
-	hc := newHTTPClient(o.Control)
+	hc := guest.NewHTTPClient(o.Control)
 	defer hc.CloseIdleConnections()
 
 	runCtx, cancel := context.WithCancelCause(ctx)
@@ -31,7 +33,7 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	runCtx, stop := context.WithTimeout(runCtx, o.Duration)
 	defer stop()
 
-	login := loginURL(server)
+	login := guest.LoginURL(server)
 	o.Logger.Info("run starting", "server", o.Server, "login", login, "bots", o.Bots, "duration", o.Duration)
 	start := time.Now()
 	bots := make([]*bot, o.Bots)

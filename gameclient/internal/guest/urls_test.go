@@ -1,4 +1,4 @@
-package headless
+package guest
 
 import (
 	"strings"
@@ -17,12 +17,12 @@ func TestLoginURL(t *testing.T) {
 		{"ws://[::1]:9000/session", "http://[::1]:9000/login"},
 	}
 	for _, tt := range tests {
-		u, err := parseServer(tt.server)
+		u, err := ParseServer(tt.server)
 		if err != nil {
-			t.Fatalf("parseServer(%q): %v", tt.server, err)
+			t.Fatalf("ParseServer(%q): %v", tt.server, err)
 		}
-		if got := loginURL(u); got != tt.want {
-			t.Errorf("loginURL(%q) = %q, want %q", tt.server, got, tt.want)
+		if got := LoginURL(u); got != tt.want {
+			t.Errorf("LoginURL(%q) = %q, want %q", tt.server, got, tt.want)
 		}
 	}
 }
@@ -37,12 +37,12 @@ func TestReplayURL(t *testing.T) {
 		{"ws://host/session", "/replays", "a/b c", "ws://host/replays/a%2Fb%20c"},
 	}
 	for _, tt := range tests {
-		u, err := parseServer(tt.server)
+		u, err := ParseServer(tt.server)
 		if err != nil {
-			t.Fatalf("parseServer(%q): %v", tt.server, err)
+			t.Fatalf("ParseServer(%q): %v", tt.server, err)
 		}
-		if got := replayURL(u, tt.path, tt.id); got != tt.want {
-			t.Errorf("replayURL(%q, %q, %q) = %q, want %q", tt.server, tt.path, tt.id, got, tt.want)
+		if got := ReplayURL(u, tt.path, tt.id); got != tt.want {
+			t.Errorf("ReplayURL(%q, %q, %q) = %q, want %q", tt.server, tt.path, tt.id, got, tt.want)
 		}
 	}
 }
@@ -59,9 +59,9 @@ func TestParseServerRefuses(t *testing.T) {
 		{"", "scheme"},
 	}
 	for _, tt := range tests {
-		_, err := parseServer(tt.server)
+		_, err := ParseServer(tt.server)
 		if err == nil || !strings.Contains(err.Error(), tt.why) {
-			t.Errorf("parseServer(%q) = %v, want an error about %s", tt.server, err, tt.why)
+			t.Errorf("ParseServer(%q) = %v, want an error about %s", tt.server, err, tt.why)
 		}
 	}
 }

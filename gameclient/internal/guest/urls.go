@@ -1,4 +1,4 @@
-package headless
+package guest
 
 import (
 	"fmt"
@@ -9,8 +9,8 @@ import (
 // sessionPath is the session endpoint's path on the arena server.
 const sessionPath = "/session"
 
-// parseServer checks that raw is a ws:// or wss:// URL with a host.
-func parseServer(raw string) (*url.URL, error) {
+// ParseServer checks that raw is a ws:// or wss:// URL with a host.
+func ParseServer(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("server URL %q: %w", raw, err)
@@ -24,10 +24,10 @@ func parseServer(raw string) (*url.URL, error) {
 	return u, nil
 }
 
-// loginURL maps the session endpoint to the login endpoint beside it:
+// LoginURL maps the session endpoint to the login endpoint beside it:
 // ws becomes http, wss https, and a trailing /session becomes /login (a
 // server mounted under a prefix keeps it). The query is dropped.
-func loginURL(server *url.URL) string {
+func LoginURL(server *url.URL) string {
 	u := *server
 	u.Scheme = "http"
 	if server.Scheme == "wss" {
@@ -38,14 +38,14 @@ func loginURL(server *url.URL) string {
 	return u.String()
 }
 
-// replayURL is where the replay id downloads from: downloadPath (from
+// ReplayURL is where the replay id downloads from: downloadPath (from
 // arenav1.ReplayList, "/replays") and the id on the session endpoint's
 // host, over the same ws or wss. A downloadPath that is not absolute is
 // taken relative to the session endpoint's prefix.
-func replayURL(server *url.URL, downloadPath, id string) string {
+func ReplayURL(server *url.URL, downloadPath, id string) string {
 	u := *server
 	p := strings.TrimSuffix(downloadPath, "/")
-	if !strings.HasPrefix(p, "/") {
+	if p != "" && !strings.HasPrefix(p, "/") {
 		p = siblingPath(server.Path, "/"+p)
 	}
 	// An id is the server's text: escaped, a "/" in it stays in the id.
