@@ -334,3 +334,19 @@ func (d *decoder) pickup(ref arena.Vec) kind[arena.Pickup] {
 		},
 	}
 }
+
+// Decoder returns a decoder of snapshots in the shape sdk/room's Sync
+// takes: it decodes data against base when hasBase, into reuse (a new
+// World with cfg, the rules, when reuse is nil: snapshots do not carry
+// them).
+func Decoder(cfg arena.Config) func(base *arena.World, hasBase bool, data []byte, reuse *arena.World) (*arena.World, error) {
+	return func(base *arena.World, hasBase bool, data []byte, reuse *arena.World) (*arena.World, error) {
+		if reuse == nil {
+			reuse = &arena.World{Config: cfg}
+		}
+		if !hasBase {
+			base = nil
+		}
+		return reuse, DecodeSnapshot(reuse, base, data)
+	}
+}

@@ -57,7 +57,7 @@ func (c *Conn) seat(j *arenav1.Joined) (Seated, error) {
 		return Seated{}, fmt.Errorf("JOINED payload: tick rate %d out of range (1-%d)", j.TickRate, maxTickRate)
 	}
 	c.mu.Lock()
-	c.sync = room.NewSync(decodeWorld(arena.DefaultConfig()), nil)
+	c.sync = room.NewSync(arenawire.Decoder(arena.DefaultConfig()), nil)
 	c.ship = arena.PlayerID(j.ShipId)
 	c.mu.Unlock()
 	return Seated{RoomID: j.RoomId, Ship: arena.PlayerID(j.ShipId), TickRate: int(j.TickRate), Match: j.MatchNumber}, nil
@@ -78,21 +78,6 @@ func rosterOf(r *arenav1.Roster) Roster {
 		out.Entries = append(out.Entries, RosterEntry{Ship: arena.PlayerID(e.ShipId), PlayerID: e.PlayerId, Name: e.Name, Bot: e.Bot})
 	}
 	return out
-}
-
-// decodeWorld is a Sync's decoder of arena snapshots. Snapshots do not
-// carry the rules, so new worlds get cfg's.
-func decodeWorld(cfg arena.Config) func(base *arena.World, hasBase bool, data []byte, reuse *arena.World) (*arena.World, error) {
-	return func(base *arena.World, hasBase bool, data []byte, reuse *arena.World) (*arena.World, error) {
-		if reuse == nil {
-			reuse = &arena.World{Config: cfg}
-		}
-		var b *arena.World
-		if hasBase {
-			b = base
-		}
-		return reuse, arenawire.DecodeSnapshot(reuse, b, data)
-	}
 }
 
 // onState decodes a snapshot and hands the game a copy of its world. One

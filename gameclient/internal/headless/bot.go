@@ -258,25 +258,10 @@ func (b *bot) joined(j *arenav1.Joined) {
 	}
 	b.rep.RoomID, b.rep.Ship, b.rep.TickRate = j.RoomId, j.ShipId, rate
 	b.ship, b.tickRate = arena.PlayerID(j.ShipId), rate
-	b.sync = room.NewSync(decodeWorld(arena.DefaultConfig()), nil)
+	b.sync = room.NewSync(arenawire.Decoder(arena.DefaultConfig()), nil)
 	b.latest, b.fresh = nil, false
 	b.startSeatLocked()
 	b.log.Debug("seated", "room", j.RoomId, "ship", j.ShipId, "tick_rate", j.TickRate)
-}
-
-// decodeWorld is a Sync's decoder of arena snapshots. Snapshots do not
-// carry the rules, so new worlds get cfg's.
-func decodeWorld(cfg arena.Config) func(base *arena.World, hasBase bool, data []byte, reuse *arena.World) (*arena.World, error) {
-	return func(base *arena.World, hasBase bool, data []byte, reuse *arena.World) (*arena.World, error) {
-		if reuse == nil {
-			reuse = &arena.World{Config: cfg}
-		}
-		var b *arena.World
-		if hasBase {
-			b = base
-		}
-		return reuse, arenawire.DecodeSnapshot(reuse, b, data)
-	}
 }
 
 // onState decodes a snapshot. One that comes before the bot is seated is
