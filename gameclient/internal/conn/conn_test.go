@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
 	"go.uber.org/goleak"
 	"google.golang.org/protobuf/proto"
@@ -32,24 +33,24 @@ func TestConnectUnreachable(t *testing.T) {
 func TestConnect(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
-	srv := startGameServer(t, "-bots", "2")
+	srv := gameservertest.Start(t, "-bots", "2")
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
 	t.Run("name refused", func(t *testing.T) {
-		_, err := Connect(ctx, Options{Server: srv.url, Name: "<bad name>"})
+		_, err := Connect(ctx, Options{Server: srv.URL, Name: "<bad name>"})
 		le, ok := errors.AsType[*LoginError](err)
 		if !ok || le.Status != 400 {
 			t.Fatalf("Connect with a name the server refuses = %v, want a *LoginError with HTTP 400", err)
 		}
 	})
 	t.Run("bad URL", func(t *testing.T) {
-		if _, err := Connect(ctx, Options{Server: "http://" + strings.TrimPrefix(srv.url, "ws://"), Name: "x"}); err == nil || !strings.Contains(err.Error(), "not ws or wss") {
+		if _, err := Connect(ctx, Options{Server: "http://" + strings.TrimPrefix(srv.URL, "ws://"), Name: "x"}); err == nil || !strings.Contains(err.Error(), "not ws or wss") {
 			t.Fatalf("Connect to an http URL = %v, want a scheme error", err)
 		}
 	})
 	t.Run("seated, snapshots, request", func(t *testing.T) {
-		c, err := Connect(ctx, Options{Server: srv.url, Name: "plain"})
+		c, err := Connect(ctx, Options{Server: srv.URL, Name: "plain"})
 		if err != nil {
 			t.Fatal(err)
 		}

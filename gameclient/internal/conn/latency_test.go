@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 	"github.com/gamesock/gamesock/gameclient/internal/netcode"
 	"github.com/gamesock/gamesock/internal/arena"
 	"go.uber.org/goleak"
@@ -58,8 +59,8 @@ func scripted(n int) arena.Buttons {
 func TestNetcodeUnderLatency(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
-	srv := startGameServer(t, "-bots", "6")
-	u, err := url.Parse(srv.url)
+	srv := gameservertest.Start(t, "-bots", "6")
+	u, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestNetcodeUnderLatency(t *testing.T) {
 	defer cancel()
 	c, err := Connect(ctx, Options{Server: "ws://" + proxy.addr() + "/session", Name: "lagged"})
 	if err != nil {
-		t.Fatalf("Connect through the proxy: %v\n%s", err, srv.output())
+		t.Fatalf("Connect through the proxy: %v\n%s", err, srv.Output())
 	}
 	defer c.Close()
 	seat := waitSeated(t, c)

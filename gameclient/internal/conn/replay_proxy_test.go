@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 	"github.com/gamesock/gamesock/internal/replay"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
 	"go.uber.org/goleak"
@@ -88,8 +89,8 @@ func downloadOffset(line string) int64 {
 func TestReplayDownloadResumesThroughCut(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
-	srv := startGameServer(t, "-bots", "6", "-warmup", "1s", "-match", "3s")
-	u, err := url.Parse(srv.url)
+	srv := gameservertest.Start(t, "-bots", "6", "-warmup", "1s", "-match", "3s")
+	u, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
 	"github.com/gamesock/gamesock/sdk/session"
 	"go.uber.org/goleak"
@@ -91,9 +92,9 @@ func pump(d time.Duration, done func() bool, clients ...*roomClient) bool {
 
 // adminURL is where the game server's admin listener serves, from its
 // "serving" record (the server runs with -admin 127.0.0.1:0).
-func adminURL(t *testing.T, srv *gameServer) string {
+func adminURL(t *testing.T, srv *gameservertest.Server) string {
 	t.Helper()
-	for line := range strings.Lines(srv.output()) {
+	for line := range strings.Lines(srv.Output()) {
 		if !strings.Contains(line, "msg=serving") {
 			continue
 		}
@@ -103,7 +104,7 @@ func adminURL(t *testing.T, srv *gameServer) string {
 			}
 		}
 	}
-	t.Fatalf("no admin URL in the game server's serving record\n%s", srv.output())
+	t.Fatalf("no admin URL in the game server's serving record\n%s", srv.Output())
 	return ""
 }
 
@@ -162,9 +163,9 @@ func withSubject(s string) func(Notification) bool {
 func TestResumeAfterConnectionLoss(t *testing.T) {
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
-	srv := startGameServer(t, "-bots", "6", "-warmup", "1s", "-match", "20s", "-admin", "127.0.0.1:0")
+	srv := gameservertest.Start(t, "-bots", "6", "-warmup", "1s", "-match", "20s", "-admin", "127.0.0.1:0")
 	admin := adminURL(t, srv)
-	u, err := url.Parse(srv.url)
+	u, err := url.Parse(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestResumeAfterConnectionLoss(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 
-	dc, err := Connect(ctx, Options{Server: srv.url, Name: "direct"})
+	dc, err := Connect(ctx, Options{Server: srv.URL, Name: "direct"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +181,7 @@ func TestResumeAfterConnectionLoss(t *testing.T) {
 	direct := newRoomClient(dc)
 	// Seated first, so that the room tells it of the other's arrival.
 	if !pump(10*time.Second, func() bool { return len(direct.seats) > 0 }, direct) {
-		t.Fatalf("the direct client was not seated within 10 s\n%s", srv.output())
+		t.Fatalf("the direct client was not seated within 10 s\n%s", srv.Output())
 	}
 
 	pc, err := Connect(ctx, Options{

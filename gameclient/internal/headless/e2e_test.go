@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	arenav1 "github.com/gamesock/gamesock/proto/arena/v1"
 	"github.com/gamesock/gamesock/sdk/session"
@@ -25,8 +26,8 @@ func TestEndToEnd(t *testing.T) {
 		duration = 20 * time.Second
 		cutBot   = 1 // the bot whose connection goes through the proxy
 	)
-	srv := startGameServer(t, "-bots", "8", "-warmup", "5s", "-match", "8s", "-results", "2s")
-	u, err := guest.ParseServer(srv.url)
+	srv := gameservertest.Start(t, "-bots", "8", "-warmup", "5s", "-match", "8s", "-results", "2s")
+	u, err := guest.ParseServer(srv.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -36,7 +37,7 @@ func TestEndToEnd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*duration)
 	defer cancel()
 	rep, err := Run(ctx, Options{
-		Server: srv.url, Bots: bots, Duration: duration, DownloadReplay: true,
+		Server: srv.URL, Bots: bots, Duration: duration, DownloadReplay: true,
 		BotURL: func(n int, server string) string {
 			if n != cutBot {
 				return server
@@ -48,7 +49,7 @@ func TestEndToEnd(t *testing.T) {
 		OnNotification: away.observe,
 	})
 	if err != nil {
-		t.Fatalf("Run: %v\nserver log:\n%s", err, srv.output())
+		t.Fatalf("Run: %v\nserver log:\n%s", err, srv.Output())
 	}
 	var text bytes.Buffer
 	rep.Write(&text)

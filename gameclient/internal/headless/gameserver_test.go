@@ -1,134 +1,35 @@
 package headless
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
-	"io"
 	"net"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 	"github.com/gamesock/gamesock/gameclient/internal/guest"
 	"go.uber.org/goleak"
 )
-
-// gameServer is the real game server (the gameserver command) running in a
-// child process: its package is internal to gameserver/, so the bots meet
-// it the way they meet it in production, over loopback.
-type gameServer struct {
-	url string // the session endpoint
-
-	cmd  *exec.Cmd
-	done chan error
-
-	mu  sync.Mutex
-	log bytes.Buffer
-}
-
-// startGameServer builds the gameserver command and runs it on a free
-// loopback port with the given extra flags, until the test ends.
-func startGameServer(t *testing.T, flags ...string) *gameServer {
-	t.Helper()
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "gameserver")
-	build := exec.Command("go", "build", "-o", bin, "github.com/gamesock/gamesock/gameserver")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build the game server: %v\n%s", err, out)
-	}
-	args := append([]string{"-addr", "127.0.0.1:0", "-admin", "", "-replays", filepath.Join(dir, "replays"), "-log-level", "info"}, flags...)
-	s := &gameServer{cmd: exec.Command(bin, args...), done: make(chan error, 1)}
-	stderr, err := s.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := s.cmd.Start(); err != nil {
-		t.Fatalf("start the game server: %v", err)
-	}
-	urls := make(chan string, 1)
-	go func() {
-		s.scan(stderr, urls)
-		s.done <- s.cmd.Wait()
-	}()
-	t.Cleanup(func() { s.stop(t) })
-
-	select {
-	case s.url = <-urls:
-	case err := <-s.done:
-		t.Fatalf("the game server exited before serving: %v\n%s", err, s.output())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the game server did not say where it serves within 30 s\n%s", s.output())
-	}
-	return s
-}
-
-// scan keeps the server's log, and sends the session URL from its
-// "serving" record.
-func (s *gameServer) scan(r io.Reader, urls chan<- string) {
-	sc := bufio.NewScanner(r)
-	for sc.Scan() {
-		line := sc.Text()
-		s.mu.Lock()
-		s.log.WriteString(line + "\n")
-		s.mu.Unlock()
-		if !strings.Contains(line, "msg=serving") {
-			continue
-		}
-		for f := range strings.FieldsSeq(line) {
-			if u, ok := strings.CutPrefix(f, "session="); ok {
-				select {
-				case urls <- u:
-				default:
-				}
-			}
-		}
-	}
-}
-
-func (s *gameServer) output() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.log.String()
-}
-
-// stop shuts the server down as an operator would (SIGINT), and kills it
-// if it has not exited in 15 s.
-func (s *gameServer) stop(t *testing.T) {
-	_ = s.cmd.Process.Signal(os.Interrupt)
-	select {
-	case err := <-s.done:
-		if err != nil {
-			t.Errorf("the game server's graceful shutdown failed: %v\n%s", err, s.output())
-		}
-	case <-time.After(15 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.done
-		t.Errorf("the game server did not stop within 15 s of SIGINT\n%s", s.output())
-	}
-}
 
 func TestRunAgainstGameServer(t *testing.T) {
 	// Registered first, the leak check runs last: after the subtests, the
 	// proxy and the server are done.
 	ignore := goleak.IgnoreCurrent()
 	t.Cleanup(func() { goleak.VerifyNone(t, ignore) })
-	srv := startGameServer(t, "-bots", "4")
+	srv := gameservertest.Start(t, "-bots", "4")
 
 	t.Run("bots", func(t *testing.T) {
 		t.Parallel()
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
 		rep, err := Run(ctx, Options{
-			Server: srv.url, Bots: 4, Duration: 3 * time.Second, DownloadReplay: true,
+			Server: srv.URL, Bots: 4, Duration: 3 * time.Second, DownloadReplay: true,
 		})
 		if err != nil {
-			t.Fatalf("Run: %v\nserver log:\n%s", err, srv.output())
+			t.Fatalf("Run: %v\nserver log:\n%s", err, srv.Output())
 		}
 		var text bytes.Buffer
 		rep.Write(&text)
@@ -164,7 +65,7 @@ func TestRunAgainstGameServer(t *testing.T) {
 
 	t.Run("a bot's connection cut", func(t *testing.T) {
 		t.Parallel()
-		u, err := guest.ParseServer(srv.url)
+		u, err := guest.ParseServer(srv.URL)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -179,7 +80,7 @@ func TestRunAgainstGameServer(t *testing.T) {
 		done := make(chan result, 1)
 		go func() {
 			rep, err := Run(ctx, Options{
-				Server: srv.url, Bots: 2, Duration: time.Minute, NamePrefix: "cut",
+				Server: srv.URL, Bots: 2, Duration: time.Minute, NamePrefix: "cut",
 				BotURL: func(n int, server string) string {
 					if n != 1 {
 						return server
@@ -223,7 +124,7 @@ func TestRunAgainstGameServer(t *testing.T) {
 
 	t.Run("login refused", func(t *testing.T) {
 		t.Parallel()
-		_, err := Run(context.Background(), Options{Server: srv.url, Bots: 2, Duration: 3 * time.Second, NamePrefix: "<bot>"})
+		_, err := Run(context.Background(), Options{Server: srv.URL, Bots: 2, Duration: 3 * time.Second, NamePrefix: "<bot>"})
 		le, ok := errors.AsType[*LoginError](err)
 		if !ok || le.Status != 400 {
 			t.Fatalf("Run with names the server refuses = %v, want a *LoginError with HTTP 400", err)

@@ -1,7 +1,7 @@
-package conn
-
-// Copied from gameclient/internal/headless/gameserver_test.go: the game
-// server package is internal to gameserver/, so the test runs its binary.
+// Package gameservertest runs the real game server, the gameserver command,
+// for the client's tests: its packages are internal to gameserver/, so the
+// clients meet it the way they meet it in production, over loopback.
+package gameservertest
 
 import (
 	"bufio"
@@ -16,11 +16,9 @@ import (
 	"time"
 )
 
-// gameServer is the real game server (the gameserver command) running in a
-// child process: its package is internal to gameserver/, so the bots meet
-// it the way they meet it in production, over loopback.
-type gameServer struct {
-	url string // the session endpoint
+// Server is the game server running in a child process.
+type Server struct {
+	URL string // the session endpoint
 
 	cmd  *exec.Cmd
 	done chan error
@@ -29,9 +27,10 @@ type gameServer struct {
 	log bytes.Buffer
 }
 
-// startGameServer builds the gameserver command and runs it on a free
-// loopback port with the given extra flags, until the test ends.
-func startGameServer(t *testing.T, flags ...string) *gameServer {
+// Start builds the gameserver command and runs it on a free loopback port
+// with the given extra flags (later flags win over the defaults), until
+// the test ends, when it is stopped with SIGINT as an operator would.
+func Start(t *testing.T, flags ...string) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "gameserver")
@@ -40,7 +39,7 @@ func startGameServer(t *testing.T, flags ...string) *gameServer {
 		t.Fatalf("build the game server: %v\n%s", err, out)
 	}
 	args := append([]string{"-addr", "127.0.0.1:0", "-admin", "", "-replays", filepath.Join(dir, "replays"), "-log-level", "info"}, flags...)
-	s := &gameServer{cmd: exec.Command(bin, args...), done: make(chan error, 1)}
+	s := &Server{cmd: exec.Command(bin, args...), done: make(chan error, 1)}
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -56,18 +55,18 @@ func startGameServer(t *testing.T, flags ...string) *gameServer {
 	t.Cleanup(func() { s.stop(t) })
 
 	select {
-	case s.url = <-urls:
+	case s.URL = <-urls:
 	case err := <-s.done:
-		t.Fatalf("the game server exited before serving: %v\n%s", err, s.output())
+		t.Fatalf("the game server exited before serving: %v\n%s", err, s.Output())
 	case <-time.After(30 * time.Second):
-		t.Fatalf("the game server did not say where it serves within 30 s\n%s", s.output())
+		t.Fatalf("the game server did not say where it serves within 30 s\n%s", s.Output())
 	}
 	return s
 }
 
 // scan keeps the server's log, and sends the session URL from its
 // "serving" record.
-func (s *gameServer) scan(r io.Reader, urls chan<- string) {
+func (s *Server) scan(r io.Reader, urls chan<- string) {
 	sc := bufio.NewScanner(r)
 	for sc.Scan() {
 		line := sc.Text()
@@ -88,7 +87,8 @@ func (s *gameServer) scan(r io.Reader, urls chan<- string) {
 	}
 }
 
-func (s *gameServer) output() string {
+// Output is what the server logged so far.
+func (s *Server) Output() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.log.String()
@@ -96,16 +96,16 @@ func (s *gameServer) output() string {
 
 // stop shuts the server down as an operator would (SIGINT), and kills it
 // if it has not exited in 15 s.
-func (s *gameServer) stop(t *testing.T) {
+func (s *Server) stop(t *testing.T) {
 	_ = s.cmd.Process.Signal(os.Interrupt)
 	select {
 	case err := <-s.done:
 		if err != nil {
-			t.Errorf("the game server's graceful shutdown failed: %v\n%s", err, s.output())
+			t.Errorf("the game server's graceful shutdown failed: %v\n%s", err, s.Output())
 		}
 	case <-time.After(15 * time.Second):
 		_ = s.cmd.Process.Kill()
 		<-s.done
-		t.Errorf("the game server did not stop within 15 s of SIGINT\n%s", s.output())
+		t.Errorf("the game server did not stop within 15 s of SIGINT\n%s", s.Output())
 	}
 }
