@@ -1,11 +1,9 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -15,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gamesock/gamesock/gameclient/internal/gameservertest"
 )
 
 // screenshotDir is where the window test leaves its PNGs for a person to
@@ -50,62 +50,6 @@ func (b *logBuffer) String() string {
 	return b.buf.String()
 }
 
-// startServer runs the game server with short matches on a free loopback
-// port until the test ends, and returns its session URL.
-func startServer(t *testing.T, bin, dir string) string {
-	t.Helper()
-	cmd := exec.Command(bin, "-addr", "127.0.0.1:0", "-admin", "", "-replays", filepath.Join(dir, "replays"),
-		"-warmup", "2s", "-match", "14s", "-results", "5s", "-bots", "6", "-log-level", "info")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatalf("start the game server: %v", err)
-	}
-	var log logBuffer
-	urls := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			line := sc.Text()
-			fmt.Fprintln(&log, line)
-			if !strings.Contains(line, "msg=serving") {
-				continue
-			}
-			for f := range strings.FieldsSeq(line) {
-				if u, ok := strings.CutPrefix(f, "session="); ok {
-					select {
-					case urls <- u:
-					default:
-					}
-				}
-			}
-		}
-		done <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Signal(os.Interrupt)
-		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			_ = cmd.Process.Kill()
-			<-done
-			t.Errorf("the game server did not stop within 15 s of SIGINT")
-		}
-	})
-	select {
-	case u := <-urls:
-		return u
-	case err := <-done:
-		t.Fatalf("the game server exited before serving: %v\n%s", err, log.String())
-	case <-time.After(30 * time.Second):
-		t.Fatalf("the game server did not say where it serves within 30 s\n%s", log.String())
-	}
-	return ""
-}
-
 // TestWindowUnderXvfb plays the window client under Xvfb against a real
 // game server with scripted input, and checks its screenshots.
 func TestWindowUnderXvfb(t *testing.T) {
@@ -114,7 +58,7 @@ func TestWindowUnderXvfb(t *testing.T) {
 		t.Fatal("xvfb-run is not installed: run `make deps` (the window test needs Xvfb)")
 	}
 	dir := t.TempDir()
-	server := startServer(t, buildCommand(t, dir, "github.com/gamesock/gamesock/gameserver"), dir)
+	server := gameservertest.Start(t, "-warmup", "2s", "-match", "14s", "-results", "5s", "-bots", "6").URL
 	client := buildCommand(t, dir, "github.com/gamesock/gamesock/gameclient")
 
 	shots, err := filepath.Abs(screenshotDir)
