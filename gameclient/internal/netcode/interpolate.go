@@ -329,7 +329,7 @@ func (ip *Interpolator) hold(a *frame, ahead float64) {
 		if s.ID == ip.opts.Own {
 			continue
 		}
-		p := poseOf(s.Pos, s.Angle)
+		p := PoseOf(s.Pos, s.Angle)
 		if s.Alive {
 			p.X += float64(s.Vel.X) * ahead
 			p.Y += float64(s.Vel.Y) * ahead
@@ -337,13 +337,13 @@ func (ip *Interpolator) hold(a *frame, ahead float64) {
 		v.Ships = append(v.Ships, ShipView{Ship: s, Pose: p})
 	}
 	for _, b := range a.world.Bullets {
-		p := poseOf(b.Pos, 0)
+		p := PoseOf(b.Pos, 0)
 		p.X += float64(b.Vel.X) * ahead
 		p.Y += float64(b.Vel.Y) * ahead
 		v.Bullets = append(v.Bullets, BulletView{Bullet: b, Pose: p})
 	}
 	for _, r := range a.world.Asteroids {
-		p := poseOf(r.Pos, 0)
+		p := PoseOf(r.Pos, 0)
 		p.X += float64(r.Vel.X) * ahead
 		p.Y += float64(r.Vel.Y) * ahead
 		v.Asteroids = append(v.Asteroids, AsteroidView{Asteroid: r, Pose: p})
@@ -366,11 +366,11 @@ func (ip *Interpolator) between(a, b *frame, t float64) {
 		for j < len(b.world.Ships) && b.world.Ships[j].ID < s.ID {
 			j++
 		}
-		sv := ShipView{Ship: s, Pose: poseOf(s.Pos, s.Angle)}
+		sv := ShipView{Ship: s, Pose: PoseOf(s.Pos, s.Angle)}
 		if j < len(b.world.Ships) && b.world.Ships[j].ID == s.ID {
 			n := &b.world.Ships[j]
 			if continuous(&s, n, ticks) {
-				sv.Pose = lerpPose(sv.Pose, poseOf(n.Pos, n.Angle), t)
+				sv.Pose = LerpPose(sv.Pose, PoseOf(n.Pos, n.Angle), t)
 			} else {
 				sv.Jumped = true
 			}
@@ -382,9 +382,9 @@ func (ip *Interpolator) between(a, b *frame, t float64) {
 		for j < len(b.world.Bullets) && b.world.Bullets[j].ID < x.ID {
 			j++
 		}
-		p := poseOf(x.Pos, 0)
+		p := PoseOf(x.Pos, 0)
 		if j < len(b.world.Bullets) && b.world.Bullets[j].ID == x.ID {
-			p = lerpPose(p, poseOf(b.world.Bullets[j].Pos, 0), t)
+			p = LerpPose(p, PoseOf(b.world.Bullets[j].Pos, 0), t)
 		}
 		v.Bullets = append(v.Bullets, BulletView{Bullet: x, Pose: p})
 	}
@@ -393,9 +393,9 @@ func (ip *Interpolator) between(a, b *frame, t float64) {
 		for j < len(b.world.Asteroids) && b.world.Asteroids[j].ID < x.ID {
 			j++
 		}
-		p := poseOf(x.Pos, 0)
+		p := PoseOf(x.Pos, 0)
 		if j < len(b.world.Asteroids) && b.world.Asteroids[j].ID == x.ID {
-			p = lerpPose(p, poseOf(b.world.Asteroids[j].Pos, 0), t)
+			p = LerpPose(p, PoseOf(b.world.Asteroids[j].Pos, 0), t)
 		}
 		v.Asteroids = append(v.Asteroids, AsteroidView{Asteroid: x, Pose: p})
 	}

@@ -187,7 +187,7 @@ func TestInterpolatorAngleShortWay(t *testing.T) {
 		{100, 100, 0.7, 100},
 	}
 	for _, tt := range tests {
-		got := lerpPose(Pose{Angle: tt.a}, Pose{Angle: tt.b}, tt.t).Angle
+		got := LerpPose(Pose{Angle: tt.a}, Pose{Angle: tt.b}, tt.t).Angle
 		if math.Abs(got-wrapAngle(tt.want)) > 1e-9 {
 			t.Errorf("lerp angle %v -> %v at %v = %v, want %v", tt.a, tt.b, tt.t, got, wrapAngle(tt.want))
 		}

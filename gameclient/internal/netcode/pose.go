@@ -21,14 +21,14 @@ func (p Pose) Pixels() (x, y float64) { return p.X / arena.Sub, p.Y / arena.Sub 
 // on the screen (+Y pointing down: rotate a sprite by -Radians).
 func (p Pose) Radians() float64 { return p.Angle * (2 * math.Pi / 65536) }
 
-// poseOf is the pose of a thing at pos facing angle.
-func poseOf(pos arena.Vec, angle uint16) Pose {
+// PoseOf is the pose of a thing at pos facing angle.
+func PoseOf(pos arena.Vec, angle uint16) Pose {
 	return Pose{X: float64(pos.X), Y: float64(pos.Y), Angle: float64(angle)}
 }
 
-// lerpPose is the pose a fraction t of the way from a to b, the angle
+// LerpPose is the pose a fraction t of the way from a to b, the angle
 // turning the short way round.
-func lerpPose(a, b Pose, t float64) Pose {
+func LerpPose(a, b Pose, t float64) Pose {
 	return Pose{
 		X:     a.X + (b.X-a.X)*t,
 		Y:     a.Y + (b.Y-a.Y)*t,

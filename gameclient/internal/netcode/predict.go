@@ -232,9 +232,9 @@ func (p *Predictor) Pose(now time.Time) (Pose, bool) {
 	if !p.inputAt.IsZero() {
 		t = min(max(float64(now.Sub(p.inputAt))/float64(p.tick), 0), 1)
 	}
-	pose := poseOf(p.present.Pos, p.present.Angle)
+	pose := PoseOf(p.present.Pos, p.present.Angle)
 	if p.prev.Alive && p.present.Alive {
-		pose = lerpPose(poseOf(p.prev.Pos, p.prev.Angle), pose, t)
+		pose = LerpPose(PoseOf(p.prev.Pos, p.prev.Angle), pose, t)
 	}
 	dx, dy, da := p.offset.at(now, p.opts.Smoothing)
 	pose.X += dx

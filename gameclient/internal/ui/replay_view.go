@@ -28,10 +28,10 @@ func fillView(v *netcode.View, prev, cur *arena.World, frac float64) {
 	v.Pickups = append(v.Pickups[:0], cur.Pickups...)
 	v.Ships = v.Ships[:0]
 	for _, s := range cur.Ships {
-		p := pose(s.Pos, s.Angle)
+		p := netcode.PoseOf(s.Pos, s.Angle)
 		if prev != nil {
 			if o := prev.Ship(s.ID); o != nil && o.Alive && s.Alive {
-				p = lerpPose(pose(o.Pos, o.Angle), p, frac)
+				p = lerpPose(netcode.PoseOf(o.Pos, o.Angle), p, frac)
 			}
 		}
 		v.Ships = append(v.Ships, netcode.ShipView{Ship: s, Pose: p})
@@ -42,9 +42,9 @@ func fillView(v *netcode.View, prev, cur *arena.World, frac float64) {
 		old = prev.Bullets
 	}
 	for _, b := range cur.Bullets {
-		p := pose(b.Pos, 0)
+		p := netcode.PoseOf(b.Pos, 0)
 		if o, ok := findByID(old, b.ID, func(b *arena.Bullet) uint32 { return b.ID }); ok {
-			p = lerpPose(pose(o.Pos, 0), p, frac)
+			p = lerpPose(netcode.PoseOf(o.Pos, 0), p, frac)
 		}
 		v.Bullets = append(v.Bullets, netcode.BulletView{Bullet: b, Pose: p})
 	}
@@ -54,9 +54,9 @@ func fillView(v *netcode.View, prev, cur *arena.World, frac float64) {
 		rocks = prev.Asteroids
 	}
 	for _, r := range cur.Asteroids {
-		p := pose(r.Pos, 0)
+		p := netcode.PoseOf(r.Pos, 0)
 		if o, ok := findByID(rocks, r.ID, func(r *arena.Asteroid) uint32 { return r.ID }); ok {
-			p = lerpPose(pose(o.Pos, 0), p, frac)
+			p = lerpPose(netcode.PoseOf(o.Pos, 0), p, frac)
 		}
 		v.Asteroids = append(v.Asteroids, netcode.AsteroidView{Asteroid: r, Pose: p})
 	}
@@ -80,22 +80,13 @@ func findByID[T any](s []T, id uint32, idOf func(*T) uint32) (*T, bool) {
 	return nil, false
 }
 
-func pose(p arena.Vec, angle uint16) netcode.Pose {
-	return netcode.Pose{X: float64(p.X), Y: float64(p.Y), Angle: float64(angle)}
-}
-
-// lerpPose is a and b mixed by k, angles the short way round; a pose that
-// jumped is not mixed.
+// lerpPose is netcode.LerpPose, except that a pose that jumped (a
+// respawn) is not mixed.
 func lerpPose(a, b netcode.Pose, k float64) netcode.Pose {
 	if math.Abs(b.X-a.X) > maxLerp || math.Abs(b.Y-a.Y) > maxLerp {
 		return b
 	}
-	d := math.Mod(b.Angle-a.Angle+3*32768, 65536) - 32768
-	return netcode.Pose{
-		X:     a.X + (b.X-a.X)*k,
-		Y:     a.Y + (b.Y-a.Y)*k,
-		Angle: math.Mod(a.Angle+d*k+65536, 65536),
-	}
+	return netcode.LerpPose(a, b, k)
 }
 
 // leader is the ship to follow: the alive one with the best score (the
@@ -134,7 +125,7 @@ func drawOverview(screen *ebiten.Image, a *app, v *netcode.View, cfg arena.Confi
 	sk := max(k, 0.5)
 	for _, p := range v.Pickups {
 		if int(p.Kind) < len(a.art.pickups) && a.art.pickups[p.Kind] != nil {
-			x, y := at(pose(p.Pos, 0))
+			x, y := at(netcode.PoseOf(p.Pos, 0))
 			drawSprite(screen, a.art.pickups[p.Kind], x, y, 0, sk, nil)
 		}
 	}
